@@ -1,0 +1,1 @@
+"""Pure rules and calculations. No Qt, no SQLAlchemy, no file I/O."""

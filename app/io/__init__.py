@@ -1,0 +1,1 @@
+"""Reading and writing files the user hands us: Excel sheets, PDFs, packages."""

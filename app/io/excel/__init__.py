@@ -1,0 +1,1 @@
+"""Excel (.xlsx) adapters: read the sheets secretaries keep and write our templates."""

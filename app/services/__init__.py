@@ -1,0 +1,1 @@
+"""Use cases over domain + storage + io. They return plain DTOs; the GUI and CLI share them."""

@@ -1,0 +1,168 @@
+"""The branch profile: name, code, class, higher committee, groups, committee and its term."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid as uuid_mod
+from dataclasses import dataclass
+
+from app.domain.branch import BranchClass, term_end, term_years
+from app.domain.members import COMMITTEE_POSTS, Post
+from app.io.rules import load_rulebook
+from app.services.errors import UserError
+from app.services.roster import load_roster
+from app.storage import repositories as repo
+from app.storage.workspace import Workspace, WorkspaceKind
+
+
+@dataclass(frozen=True)
+class GroupInfo:
+    uuid: str
+    name: str
+    leader: str  # the group's member whose post is 党小组长; "" if none
+    members: int
+
+
+@dataclass(frozen=True)
+class CommitteeSeat:
+    post: Post
+    member_uuid: str
+    name: str
+
+
+@dataclass(frozen=True)
+class BranchProfile:
+    uuid: str
+    name: str
+    code: str
+    org_class: BranchClass | None
+    higher_committee: str
+    is_village: bool
+    term_start: dt.date | None
+    term_years_set: int | None  # None: the rule's default applies
+    groups: tuple[GroupInfo, ...]
+    committee: tuple[CommitteeSeat, ...]
+
+    def term_years(self) -> int | None:
+        if self.term_years_set:
+            return self.term_years_set
+        if self.term_start is None:
+            return None
+        return term_years(load_rulebook(), self.term_start, self.is_village)
+
+    def term_end(self) -> dt.date | None:
+        years = self.term_years()
+        return term_end(self.term_start, years) if self.term_start and years else None
+
+    def term_rule_source(self) -> str:
+        if self.term_start is None:
+            return ""
+        return load_rulebook().in_force("committee_term", self.term_start).source
+
+
+def load_profile(ws: Workspace) -> BranchProfile:
+    if ws.kind is not WorkspaceKind.BRANCH:
+        raise UserError("这是上级党委的工作区，没有支部信息")
+    with ws.read() as conn:
+        branch = repo.branch_row(conn)
+        groups = repo.group_rows(conn)
+        members = repo.member_rows(conn)
+    if branch is None:
+        raise UserError("工作区缺少支部信息")
+    # Only members still in the branch sit on its committee or lead its groups.
+    current = {v.uuid for v in load_roster(ws)}
+    members = [m for m in members if m.uuid in current]
+    infos = []
+    for group in groups:
+        in_group = [m for m in members if m.group_uuid == group.uuid]
+        leader = next((m.name for m in in_group if m.post == Post.GROUP_LEADER.value), "")
+        infos.append(GroupInfo(group.uuid, group.name, leader, len(in_group)))
+    order = {post.value: i for i, post in enumerate(COMMITTEE_POSTS)}
+    seats = sorted(
+        (CommitteeSeat(Post(m.post), m.uuid, m.name) for m in members if m.post in order),
+        key=lambda s: (order[s.post.value], s.name),
+    )
+    return BranchProfile(
+        uuid=branch.uuid,
+        name=branch.name,
+        code=branch.code,
+        org_class=BranchClass(branch.org_class) if branch.org_class else None,
+        higher_committee=branch.higher_committee,
+        is_village=bool(branch.is_village),
+        term_start=branch.term_start,
+        term_years_set=branch.term_years,
+        groups=tuple(infos),
+        committee=tuple(seats),
+    )
+
+
+def save_profile(
+    ws: Workspace,
+    *,
+    name: str,
+    code: str,
+    org_class: BranchClass | None,
+    higher_committee: str,
+    is_village: bool,
+    term_start: dt.date | None,
+    term_years_set: int | None,
+    actor: str = "书记",
+) -> bool:
+    """True if anything changed."""
+    name, code = name.strip(), code.strip()
+    if not name:
+        raise UserError("支部名称不能为空")
+    if not code:
+        raise UserError("支部代码不能为空")
+    if term_start is not None and term_start > dt.date.today():
+        raise UserError("本届任期开始日期不能晚于今天")
+    if term_years_set is not None and not 1 <= term_years_set <= 5:
+        raise UserError("任期年限应在 1 至 5 年之间")
+    profile = load_profile(ws)
+    with ws.write(actor) as writer:
+        return (
+            writer.update(
+                "branch",
+                profile.uuid,
+                {
+                    "name": name,
+                    "code": code,
+                    "org_class": int(org_class) if org_class else None,
+                    "higher_committee": higher_committee.strip(),
+                    "is_village": is_village,
+                    "term_start": term_start,
+                    "term_years": term_years_set,
+                },
+            )
+            is not None
+        )
+
+
+def add_group(ws: Workspace, name: str, actor: str = "书记") -> str:
+    name = name.strip()
+    if not name:
+        raise UserError("党小组名称不能为空")
+    with ws.write(actor) as writer:
+        if any(g.name == name for g in repo.group_rows(writer.conn)):
+            raise UserError(f"已有名为“{name}”的党小组")
+        new = str(uuid_mod.uuid4())
+        writer.insert("party_group", [{"uuid": new, "name": name, "note": ""}])
+    return new
+
+
+def rename_group(ws: Workspace, uuid: str, name: str, actor: str = "书记") -> None:
+    name = name.strip()
+    if not name:
+        raise UserError("党小组名称不能为空")
+    with ws.write(actor) as writer:
+        if any(g.name == name and g.uuid != uuid for g in repo.group_rows(writer.conn)):
+            raise UserError(f"已有名为“{name}”的党小组")
+        writer.update("party_group", uuid, {"name": name})
+
+
+def delete_group(ws: Workspace, uuid: str, actor: str = "书记") -> None:
+    with ws.write(actor) as writer:
+        members = [m for m in repo.member_rows(writer.conn) if m.group_uuid == uuid]
+        if members:
+            raise UserError(f"该党小组还有 {len(members)} 名党员，请先把他们调到其他小组")
+        writer.delete("party_group", uuid)

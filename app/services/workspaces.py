@@ -1,0 +1,132 @@
+"""Create and open workspaces; where the default one lives; which one was used last."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid as uuid_mod
+from pathlib import Path
+
+import platformdirs
+
+from app.domain.branch import BranchClass
+from app.services.errors import UserError
+from app.storage.backups import backup_if_changed
+from app.storage.lock import WorkspaceLocked
+from app.storage.workspace import (
+    Workspace,
+    WorkspaceError,
+    WorkspaceKind,
+    create_workspace,
+    open_workspace,
+)
+
+WORKSPACE_SUFFIX = ".branchbook"
+log = logging.getLogger(__name__)
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("BranchBook", appauthor=False))
+
+
+def default_workspace_path() -> Path:
+    return data_dir() / f"支部记录本{WORKSPACE_SUFFIX}"
+
+
+def _settings_file() -> Path:
+    return Path(platformdirs.user_config_dir("BranchBook", appauthor=False)) / "settings.json"
+
+
+def last_workspace() -> Path | None:
+    try:
+        value = json.loads(_settings_file().read_text(encoding="utf-8")).get("last_workspace")
+    except (OSError, ValueError):
+        return None
+    return Path(value) if value else None
+
+
+def remember_workspace(path: Path) -> None:
+    settings_file = _settings_file()
+    try:
+        data = json.loads(settings_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    data["last_workspace"] = str(Path(path).resolve())
+    settings_file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = settings_file.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp.replace(settings_file)
+
+
+def open_existing(path: Path) -> Workspace:
+    """Open for work: lock, check, migrate, and back up if it changed since the last backup."""
+    try:
+        ws = open_workspace(Path(path))
+    except (WorkspaceError, WorkspaceLocked) as exc:
+        raise UserError(str(exc)) from exc
+    try:
+        backup_if_changed(ws)
+    except OSError as exc:  # a full disk must not stop the secretary from working
+        log.warning("backup at open failed: %s", exc)
+    return ws
+
+
+def close(ws: Workspace) -> None:
+    try:
+        backup_if_changed(ws)
+    except OSError as exc:
+        log.warning("backup at close failed: %s", exc)
+    ws.close()
+
+
+def create_branch(
+    path: Path,
+    *,
+    name: str,
+    code: str,
+    org_class: BranchClass | None = None,
+    higher_committee: str = "",
+    actor: str = "书记",
+) -> Workspace:
+    name, code = name.strip(), code.strip()
+    if not name:
+        raise UserError("请填写支部名称")
+    if not code:
+        raise UserError("请填写支部代码（上级党委分配的编号）")
+    try:
+        ws = create_workspace(Path(path), WorkspaceKind.BRANCH)
+    except (WorkspaceError, WorkspaceLocked) as exc:
+        raise UserError(str(exc)) from exc
+    with ws.write(actor) as writer:
+        writer.insert(
+            "branch",
+            [
+                {
+                    "uuid": str(uuid_mod.uuid4()),
+                    "name": name,
+                    "code": code,
+                    "org_class": int(org_class) if org_class else None,
+                    "higher_committee": higher_committee.strip(),
+                    "is_village": False,
+                    "term_start": None,
+                    "term_years": None,
+                }
+            ],
+        )
+    return ws
+
+
+def create_committee(path: Path, *, name: str, code: str) -> Workspace:
+    name, code = name.strip(), code.strip()
+    if not name or not code:
+        raise UserError("请填写党委名称和代码")
+    try:
+        ws = create_workspace(Path(path), WorkspaceKind.COMMITTEE)
+    except (WorkspaceError, WorkspaceLocked) as exc:
+        raise UserError(str(exc)) from exc
+    with ws.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO workspace_meta (key, value) VALUES ('committee_name', ?), ('committee_code', ?)",
+            (name, code),
+        )
+    return ws

@@ -1,0 +1,1 @@
+"""SQLite workspace: schema, migrations, journal, backups and repositories."""

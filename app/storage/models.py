@@ -1,0 +1,111 @@
+"""The workspace schema. Every branch record has a text UUID primary key that never changes.
+
+Columns hold plain text and integers (see types.py), so a raw row read with sqlite3 is
+exactly the state the journal records; that is what lets `journal verify` find edits made
+behind the application's back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from app.domain.partial_date import PartialDate
+from app.storage.types import Flag, IsoDate, PartialDateText
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class WorkspaceMeta(Base):
+    """Facts about the workspace file itself (kind, creation). Not branch data; not journaled."""
+
+    __tablename__ = "workspace_meta"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Branch(Base):
+    __tablename__ = "branch"
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    code: Mapped[str] = mapped_column(String(40))
+    org_class: Mapped[int | None] = mapped_column(Integer)
+    higher_committee: Mapped[str] = mapped_column(Text, default="")
+    is_village: Mapped[bool] = mapped_column(Flag, default=False)
+    term_start: Mapped[dt.date | None] = mapped_column(IsoDate)
+    term_years: Mapped[int | None] = mapped_column(Integer)
+
+
+class PartyGroup(Base):
+    __tablename__ = "party_group"
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    # The leader is not stored here: it is the group's member whose post is 党小组长.
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Member(Base):
+    __tablename__ = "member"
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    gender: Mapped[str] = mapped_column(String(2), default="")
+    ethnicity: Mapped[str] = mapped_column(Text, default="")
+    birth_date: Mapped[PartialDate | None] = mapped_column(PartialDateText)
+    id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
+    education: Mapped[str] = mapped_column(Text, default="")
+    native_place: Mapped[str] = mapped_column(Text, default="")
+    work_start: Mapped[PartialDate | None] = mapped_column(PartialDateText)
+    job: Mapped[str] = mapped_column(Text, default="")
+    post: Mapped[str | None] = mapped_column(String(10))
+    category: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str] = mapped_column(Text, default="")
+    group_uuid: Mapped[str | None] = mapped_column(ForeignKey("party_group.uuid"))
+    team: Mapped[str] = mapped_column(Text, default="")
+    is_mobile: Mapped[bool] = mapped_column(Flag, default=False)
+    mobile_to: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class MembershipEvent(Base):
+    __tablename__ = "membership_event"
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_uuid: Mapped[str] = mapped_column(ForeignKey("member.uuid"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    on_date: Mapped[PartialDate | None] = mapped_column(PartialDateText)
+    elsewhere: Mapped[bool] = mapped_column(Flag, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class JournalEntry(Base):
+    __tablename__ = "journal"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(Text)
+    entity: Mapped[str] = mapped_column(String(40))
+    uuid: Mapped[str] = mapped_column(String(36))
+    op: Mapped[str] = mapped_column(String(12))
+    payload: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_journal_entity_uuid", "entity", "uuid"),)
+
+
+# The tables whose every change is journaled, by entity name.
+JOURNALED = {
+    "branch": Branch.__table__,
+    "party_group": PartyGroup.__table__,
+    "member": Member.__table__,
+    "membership_event": MembershipEvent.__table__,
+}

@@ -1,0 +1,42 @@
+"""Read queries over the workspace. Writes go through app.storage.journal.JournaledWriter."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import Connection, Row, select
+
+from app.storage.models import Branch, Member, MembershipEvent, PartyGroup
+
+
+def branch_row(conn: Connection) -> Row[Any] | None:
+    return conn.execute(select(Branch.__table__)).first()
+
+
+def group_rows(conn: Connection) -> list[Row[Any]]:
+    return list(conn.execute(select(PartyGroup.__table__).order_by(PartyGroup.name)))
+
+
+def member_rows(conn: Connection) -> list[Row[Any]]:
+    return list(conn.execute(select(Member.__table__)))
+
+
+def member_row(conn: Connection, uuid: str) -> Row[Any] | None:
+    return conn.execute(select(Member.__table__).where(Member.uuid == uuid)).first()
+
+
+def member_uuid_by_id_number(conn: Connection) -> dict[str, str]:
+    return dict(
+        conn.execute(select(Member.id_number, Member.uuid).where(Member.id_number.is_not(None))).all()
+    )
+
+
+def events_by_member(conn: Connection, member_uuid: str | None = None) -> dict[str, list[Row[Any]]]:
+    query = select(MembershipEvent.__table__)
+    if member_uuid is not None:
+        query = query.where(MembershipEvent.member_uuid == member_uuid)
+    grouped: dict[str, list[Row[Any]]] = defaultdict(list)
+    for row in conn.execute(query):
+        grouped[row.member_uuid].append(row)
+    return grouped
