@@ -75,31 +75,50 @@ def _iso(value: PartialDate | None) -> str | None:
 
 # ---- init -------------------------------------------------------------------------------
 
+
 def cmd_init(args: argparse.Namespace) -> int:
     path = _workspace_path(args)
     if args.kind == "branch":
         org_class = BranchClass(args.category) if args.category else None
-        ws = workspaces.create_branch(path, name=args.name, code=args.code, org_class=org_class,
-                                      higher_committee=args.committee or "")
+        ws = workspaces.create_branch(
+            path, name=args.name, code=args.code, org_class=org_class, higher_committee=args.committee or ""
+        )
     else:
         ws = workspaces.create_committee(path, name=args.name, code=args.code)
     workspaces.close(ws)
-    _emit(args, {"workspace": str(path), "kind": args.kind, "name": args.name, "code": args.code},
-          lambda: f"已创建{'支部' if args.kind == 'branch' else '上级党委'}工作区：{path}")
+    _emit(
+        args,
+        {"workspace": str(path), "kind": args.kind, "name": args.name, "code": args.code},
+        lambda: f"已创建{'支部' if args.kind == 'branch' else '上级党委'}工作区：{path}",
+    )
     return EXIT_OK
 
 
 # ---- roster -----------------------------------------------------------------------------
 
+
 def member_json(uuid: str, draft: MemberDraft) -> dict[str, Any]:
     return {
-        "uuid": uuid, "name": draft.name, "gender": draft.gender, "ethnicity": draft.ethnicity,
-        "birth_date": _iso(draft.birth_date), "id_number": draft.id_number, "education": draft.education,
-        "status": draft.status.value, "category": draft.category.value if draft.category else None,
-        "post": draft.post.value if draft.post else None, "joined_on": _iso(draft.joined_on),
-        "full_on": _iso(draft.full_on), "group": draft.group or None, "team": draft.team or None,
-        "phone": draft.phone, "native_place": draft.native_place, "work_start": _iso(draft.work_start),
-        "job": draft.job, "is_mobile": draft.is_mobile, "mobile_to": draft.mobile_to or None,
+        "uuid": uuid,
+        "name": draft.name,
+        "gender": draft.gender,
+        "ethnicity": draft.ethnicity,
+        "birth_date": _iso(draft.birth_date),
+        "id_number": draft.id_number,
+        "education": draft.education,
+        "status": draft.status.value,
+        "category": draft.category.value if draft.category else None,
+        "post": draft.post.value if draft.post else None,
+        "joined_on": _iso(draft.joined_on),
+        "full_on": _iso(draft.full_on),
+        "group": draft.group or None,
+        "team": draft.team or None,
+        "phone": draft.phone,
+        "native_place": draft.native_place,
+        "work_start": _iso(draft.work_start),
+        "job": draft.job,
+        "is_mobile": draft.is_mobile,
+        "mobile_to": draft.mobile_to or None,
         "note": draft.note,
     }
 
@@ -121,8 +140,11 @@ def cmd_roster_list(args: argparse.Namespace) -> int:
     def text() -> str:
         from app.domain.members import STATUS_LABELS
 
-        lines = [f"{m.draft.name}\t{STATUS_LABELS[m.standing.status or m.draft.status]}\t"
-                 f"{m.draft.group}\t{m.draft.post or ''}" for m in members]
+        lines = [
+            f"{m.draft.name}\t{STATUS_LABELS[m.standing.status or m.draft.status]}\t"
+            f"{m.draft.group}\t{m.draft.post or ''}"
+            for m in members
+        ]
         return "\n".join([*lines, f"共 {len(members)} 人"])
 
     _emit(args, data, text)
@@ -142,15 +164,27 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
     finally:
         workspaces.close(ws)
     data = {
-        "file": str(args.file), "sheet": plan.sheet, "header_row": plan.header_row,
-        "dry_run": args.dry_run, "written": result is not None,
+        "file": str(args.file),
+        "sheet": plan.sheet,
+        "header_row": plan.header_row,
+        "dry_run": args.dry_run,
+        "written": result is not None,
         "counts": {a.value: plan.count(a) for a in Action},
-        "rows": [{"row": r.row, "action": r.action.value, "name": r.draft.name if r.draft else None,
-                  "changes": [{"field": f, "before": b, "after": a} for f, b, a in r.changes]}
-                 for r in plan.rows],
-        "problems": [{"row": p.row, "column": p.field, "severity": p.severity.value, "message": p.message}
-                     for p in plan.problems()],
-        "ignored_headers": plan.ignored_headers, "new_groups": plan.new_groups,
+        "rows": [
+            {
+                "row": r.row,
+                "action": r.action.value,
+                "name": r.draft.name if r.draft else None,
+                "changes": [{"field": f, "before": b, "after": a} for f, b, a in r.changes],
+            }
+            for r in plan.rows
+        ],
+        "problems": [
+            {"row": p.row, "column": p.field, "severity": p.severity.value, "message": p.message}
+            for p in plan.problems()
+        ],
+        "ignored_headers": plan.ignored_headers,
+        "new_groups": plan.new_groups,
         "not_in_sheet": plan.not_in_sheet,
     }
 
@@ -166,14 +200,19 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
         if plan.new_groups:
             lines.append("将新建党小组：" + "、".join(plan.new_groups))
         if plan.not_in_sheet:
-            lines.append(f"表中没有的党员 {len(plan.not_in_sheet)} 人（不会删除）：" + "、".join(plan.not_in_sheet[:20]))
+            lines.append(
+                f"表中没有的党员 {len(plan.not_in_sheet)} 人（不会删除）："
+                + "、".join(plan.not_in_sheet[:20])
+            )
         if args.dry_run:
             lines.append("试导入：未写入任何数据。")
         elif refused:
             lines.append("有错误的行，未写入任何数据。改正后重新导入，或加 --skip-invalid 跳过有错误的行。")
         elif result:
-            lines.append(f"已导入：新增 {result.added}，更新 {result.updated}，无变化 {result.unchanged}，"
-                         f"跳过 {result.skipped}。")
+            lines.append(
+                f"已导入：新增 {result.added}，更新 {result.updated}，无变化 {result.unchanged}，"
+                f"跳过 {result.skipped}。"
+            )
         return "\n".join(lines)
 
     if refused and not args.json:
@@ -199,6 +238,7 @@ def cmd_roster_export(args: argparse.Namespace) -> int:
 
 # ---- journal and backups -----------------------------------------------------------------
 
+
 def cmd_journal_verify(args: argparse.Namespace) -> int:
     from app.services.journal_check import verify_journal
 
@@ -207,12 +247,24 @@ def cmd_journal_verify(args: argparse.Namespace) -> int:
         result = verify_journal(ws)
     finally:
         ws.close()  # no backup of a workspace under suspicion
-    data = {"ok": result.ok, "entries": result.entries, "records": result.records, "head": result.head,
-            "faults": [{"seq": f.seq, "entity": f.entity, "uuid": f.uuid, "message": f.message}
-                       for f in result.faults]}
+    data = {
+        "ok": result.ok,
+        "entries": result.entries,
+        "records": result.records,
+        "head": result.head,
+        "faults": [
+            {"seq": f.seq, "entity": f.entity, "uuid": f.uuid, "message": f.message} for f in result.faults
+        ],
+    }
     if result.ok:
-        _emit(args, data, lambda: f"变更日志完好：{result.entries} 条日志，{result.records} 条记录与日志一致。\n"
-                                  f"日志链末端哈希：{result.head}")
+        _emit(
+            args,
+            data,
+            lambda: (
+                f"变更日志完好：{result.entries} 条日志，{result.records} 条记录与日志一致。\n"
+                f"日志链末端哈希：{result.head}"
+            ),
+        )
         return EXIT_OK
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -230,10 +282,18 @@ def cmd_backup(args: argparse.Namespace) -> int:
         backups = list_backups(ws)
     finally:
         ws.close()
-    data = {"created": str(made) if made else None,
-            "backups": [{"file": str(b.path), "taken": b.taken.isoformat()} for b in backups]}
-    _emit(args, data, lambda: (f"已备份到 {made}" if made else "自上次备份以来没有变化，未新建备份。")
-          + f"\n现有自动备份 {len(backups)} 份，位于 {backups[0].path.parent if backups else ''}")
+    data = {
+        "created": str(made) if made else None,
+        "backups": [{"file": str(b.path), "taken": b.taken.isoformat()} for b in backups],
+    }
+    _emit(
+        args,
+        data,
+        lambda: (
+            (f"已备份到 {made}" if made else "自上次备份以来没有变化，未新建备份。")
+            + f"\n现有自动备份 {len(backups)} 份，位于 {backups[0].path.parent if backups else ''}"
+        ),
+    )
     return EXIT_OK
 
 
@@ -248,8 +308,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
     finally:
         ws.close()
     workspaces.close(workspaces.open_existing(_workspace_path(args)))  # migrate if the backup is older
-    _emit(args, {"restored": str(args.backup), "previous_saved_as": str(safety)},
-          lambda: f"已从 {args.backup} 恢复。恢复前的数据已另存为 {safety}")
+    _emit(
+        args,
+        {"restored": str(args.backup), "previous_saved_as": str(safety)},
+        lambda: f"已从 {args.backup} 恢复。恢复前的数据已另存为 {safety}",
+    )
     return EXIT_OK
 
 
@@ -270,9 +333,14 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 # ---- parser ------------------------------------------------------------------------------
 
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--workspace", default=argparse.SUPPRESS, help="工作区文件（默认：环境变量 BRANCHBOOK_WORKSPACE，或用户数据目录中的默认工作区）")
+    common.add_argument(
+        "--workspace",
+        default=argparse.SUPPRESS,
+        help="工作区文件（默认：环境变量 BRANCHBOOK_WORKSPACE，或用户数据目录中的默认工作区）",
+    )
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="以 JSON 输出结果")
 
     parser = _Parser(prog="branchbook", description="支部记录本", parents=[common])
@@ -288,8 +356,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--committee", help="上级党委名称")
     p.set_defaults(func=cmd_init)
 
-    roster = sub.add_parser("roster", help="党员名册").add_subparsers(dest="roster_command", required=True,
-                                                                    parser_class=_Parser)
+    roster = sub.add_parser("roster", help="党员名册").add_subparsers(
+        dest="roster_command", required=True, parser_class=_Parser
+    )
     p = roster.add_parser("import", parents=[common], help="从 Excel 导入名册")
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
@@ -303,8 +372,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--at", type=_date, help="YYYY-MM-DD（默认今天）")
     p.set_defaults(func=cmd_roster_list)
 
-    journal = sub.add_parser("journal", help="变更日志").add_subparsers(dest="journal_command", required=True,
-                                                                    parser_class=_Parser)
+    journal = sub.add_parser("journal", help="变更日志").add_subparsers(
+        dest="journal_command", required=True, parser_class=_Parser
+    )
     p = journal.add_parser("verify", parents=[common], help="校验日志链和数据是否一致")
     p.set_defaults(func=cmd_journal_verify)
 

@@ -127,7 +127,7 @@ DESCRIPTION = (
 )
 LICENSE_DESCRIPTION = (
     "This Font Software is licensed under the SIL Open Font License, Version 1.1. "
-    "This Font Software is distributed on an \"AS IS\" BASIS, WITHOUT WARRANTIES OR "
+    'This Font Software is distributed on an "AS IS" BASIS, WITHOUT WARRANTIES OR '
     "CONDITIONS OF ANY KIND, either express or implied. See the SIL Open Font License for "
     "the specific language, permissions and limitations governing your use of this Font "
     "Software."
@@ -258,7 +258,9 @@ def convert_outlines(font: TTFont, max_err: float) -> None:
 def tidy_cmap(font: TTFont) -> None:
     """Keep only the Unicode subtables (drop the empty legacy Mac Chinese one)."""
     cmap = font["cmap"]
-    cmap.tables = [t for t in cmap.tables if (t.platformID, t.platEncID) in {(0, 3), (0, 4), (0, 5), (3, 1), (3, 10)}]
+    cmap.tables = [
+        t for t in cmap.tables if (t.platformID, t.platEncID) in {(0, 3), (0, 4), (0, 5), (3, 1), (3, 10)}
+    ]
 
 
 def set_names(font: TTFont, source_version: str) -> None:

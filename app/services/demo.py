@@ -19,7 +19,9 @@ from app.services.workspaces import create_branch
 from app.storage.workspace import Workspace
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英建华文辉志强国庆红梅海燕宏伟晓东春生玉兰建国永红德明"
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英建华文辉志强国庆红梅海燕宏伟晓东春生玉兰建国永红德明"
+)
 RARE = ["吉𠮷", "堃", "喆", "赟", "犇", "淼", "昇", "镕"]
 
 
@@ -47,7 +49,9 @@ def demo_drafts(count: int, today: dt.date, seed: int = 2026) -> list[MemberDraf
             if name not in used_names:
                 used_names.add(name)
                 break
-        joined_day = dt.date(min(birth.year + rng.randint(20, 35), today.year - 2), rng.randint(1, 12), rng.randint(1, 28))
+        joined_day = dt.date(
+            min(birth.year + rng.randint(20, 35), today.year - 2), rng.randint(1, 12), rng.randint(1, 28)
+        )
         probationary = i in (count - 1, count - 2)
         if probationary:
             joined_day = today - dt.timedelta(days=rng.randint(60, 300))
@@ -55,34 +59,57 @@ def demo_drafts(count: int, today: dt.date, seed: int = 2026) -> list[MemberDraf
         retired = today.year - birth.year >= 60
         post = posts[i] if i < len(posts) else (Post.GROUP_LEADER if i in (6, 7, 8) else None)
         group = groups[i - 6] if i in (6, 7, 8) else groups[i % 3]
-        drafts.append(MemberDraft(
-            name=name, gender=gender, ethnicity="汉族" if rng.random() < 0.9 else "回族",
-            birth_date=PartialDate.of(birth), id_number=make_id_number(rng, birth, gender),
-            education=rng.choice(["大学本科", "大学专科", "中专", "高中", "研究生"]),
-            native_place=rng.choice(["山东济南", "河北保定", "山西太原", "四川成都", "陕西西安"]),
-            work_start=PartialDate(birth.year + rng.randint(18, 24), rng.randint(1, 12)),
-            job="退休" if retired else rng.choice(["操作工", "班长", "技术员", "维修工", "调度员"]),
-            post=post, category=Category.RETIRED if retired else Category.EMPLOYED,
-            phone=f"13{rng.randint(100000000, 999999999)}", group=group,
-            team="" if retired else rng.choice(teams),
-            is_mobile=i == 11, mobile_to="江苏南京（外派项目）" if i == 11 else "",
-            status=Status.PROBATIONARY if probationary else Status.FULL,
-            joined_on=PartialDate.of(joined_day) if i % 7 else PartialDate(joined_day.year, joined_day.month),
-            full_on=None if probationary else (PartialDate.of(full_day) if i % 7 else PartialDate(full_day.year, full_day.month)),
-        ))
+        drafts.append(
+            MemberDraft(
+                name=name,
+                gender=gender,
+                ethnicity="汉族" if rng.random() < 0.9 else "回族",
+                birth_date=PartialDate.of(birth),
+                id_number=make_id_number(rng, birth, gender),
+                education=rng.choice(["大学本科", "大学专科", "中专", "高中", "研究生"]),
+                native_place=rng.choice(["山东济南", "河北保定", "山西太原", "四川成都", "陕西西安"]),
+                work_start=PartialDate(birth.year + rng.randint(18, 24), rng.randint(1, 12)),
+                job="退休" if retired else rng.choice(["操作工", "班长", "技术员", "维修工", "调度员"]),
+                post=post,
+                category=Category.RETIRED if retired else Category.EMPLOYED,
+                phone=f"13{rng.randint(100000000, 999999999)}",
+                group=group,
+                team="" if retired else rng.choice(teams),
+                is_mobile=i == 11,
+                mobile_to="江苏南京（外派项目）" if i == 11 else "",
+                status=Status.PROBATIONARY if probationary else Status.FULL,
+                joined_on=PartialDate.of(joined_day)
+                if i % 7
+                else PartialDate(joined_day.year, joined_day.month),
+                full_on=None
+                if probationary
+                else (PartialDate.of(full_day) if i % 7 else PartialDate(full_day.year, full_day.month)),
+            )
+        )
     return drafts
 
 
 def create_demo_workspace(path: Path, members: int = 28, today: dt.date | None = None) -> Workspace:
     today = today or dt.date.today()
-    ws = create_branch(path, name="示例车间党支部", code="DEMO-001", org_class=BranchClass.MAIN_PRODUCTION,
-                       higher_committee="示例公司党委")
+    ws = create_branch(
+        path,
+        name="示例车间党支部",
+        code="DEMO-001",
+        org_class=BranchClass.MAIN_PRODUCTION,
+        higher_committee="示例公司党委",
+    )
     with ws.write("示例数据") as writer:
         write_new_members(writer, demo_drafts(members, today), group_uuids(writer.conn))
     profile = branch_profile.load_profile(ws)
     branch_profile.save_profile(
-        ws, name=profile.name, code=profile.code, org_class=profile.org_class,
-        higher_committee=profile.higher_committee, is_village=False,
-        term_start=dt.date(today.year - 1, 6, 28), term_years_set=None, actor="示例数据",
+        ws,
+        name=profile.name,
+        code=profile.code,
+        org_class=profile.org_class,
+        higher_committee=profile.higher_committee,
+        is_village=False,
+        term_start=dt.date(today.year - 1, 6, 28),
+        term_years_set=None,
+        actor="示例数据",
     )
     return ws

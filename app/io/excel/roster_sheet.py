@@ -12,7 +12,9 @@ openpyxl touches it, and openpyxl parses the XML through defusedxml.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +22,7 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # refuse bigger .xlsx files
@@ -29,7 +31,7 @@ MAX_ROWS = 20000
 MAX_ZIP_ENTRIES = 10_000  # a real workbook has a few dozen parts
 HEADER_SEARCH_ROWS = 30  # the header must be within this many rows from the top
 
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0"  # compound file (.xls, or an .xlsx with a password)
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")  # stream name inside a password-protected .xlsx
 
 
@@ -133,17 +135,27 @@ _FULL_WIDTH[0x3000] = 0x20
 # Zero-width characters that ride along with text pasted from web pages and chat apps.
 _INVISIBLE = dict.fromkeys((0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF))
 _TRANSLATION = {**_FULL_WIDTH, **_INVISIBLE}
+# In cell values only digits, Latin letters and the ideographic space are narrowed: full-width
+# punctuation such as （） in free text (备注, 外出流向) is the secretary's own writing and stays.
+_CELL_TRANSLATION = {
+    **{
+        code: code - 0xFEE0
+        for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
+    },
+    0x3000: 0x20,
+    **_INVISIBLE,
+}
 _WHITESPACE = re.compile(r"\s+")
 _TRAILING_REMARK = re.compile(r"\([^()]*\)$")
 
 
 def normalise_cell_text(text: str) -> str:
-    """Full-width ASCII to half-width, U+3000 to a space, whitespace collapsed, stripped.
+    """Full-width digits and letters to half-width, U+3000 to a space, whitespace collapsed, stripped.
 
     Deliberately not NFKC: that would rewrite CJK compatibility ideographs, which occur in names.
     Zero-width spaces are dropped. Characters outside the BMP pass through unchanged.
     """
-    return _WHITESPACE.sub(" ", text.translate(_TRANSLATION)).strip()
+    return _WHITESPACE.sub(" ", text.translate(_CELL_TRANSLATION)).strip()
 
 
 def normalise_header(text: str) -> str:
@@ -164,11 +176,17 @@ def _header_display(text: str) -> str:
     return _WHITESPACE.sub("", text.translate(_TRANSLATION))
 
 
-def _normalise_value(value: object) -> object | None:
-    """A cell value as handed to the service; None for an empty cell."""
+def _normalise_value(key: str, value: object) -> object | None:
+    """A cell value as handed to the service; None for an empty cell.
+
+    Coded fields (ID number, phone, dates) are narrowed fully, so １９８５．０３ reads as 1985.03;
+    free text keeps its full-width punctuation.
+    """
     if value is None:
         return None
     if isinstance(value, str):
+        if key in TEXT_FIELDS:
+            return _WHITESPACE.sub(" ", value.translate(_TRANSLATION)).strip() or None
         return normalise_cell_text(value) or None
     if isinstance(value, dt.datetime):
         return value.date() if value.time() == dt.time(0, 0) and value.tzinfo is None else value
@@ -232,7 +250,9 @@ def _check_file(path: Path) -> None:
             else:
                 body = b""
     except OSError as exc:
-        raise SheetError(f"无法打开{name}：如果它正在 Excel 或 WPS 中打开，请先关闭后再试（{exc.strerror}）") from exc
+        raise SheetError(
+            f"无法打开{name}：如果它正在 Excel 或 WPS 中打开，请先关闭后再试（{exc.strerror}）"
+        ) from exc
     if head == _OLE2_MAGIC:
         if _ENCRYPTED_MARK in body:
             raise SheetError(
@@ -346,7 +366,7 @@ def _data_rows(path: Path, header: _Header, rows: Iterable[tuple]) -> list[Sheet
         width = len(row)
         for key, index in fields:
             if index < width:
-                value = _normalise_value(row[index])
+                value = _normalise_value(key, row[index])
                 if value is not None:
                     values[key] = value
         if not values:
@@ -373,7 +393,9 @@ def read_roster_sheet(path: Path) -> RosterSheet:
     except SheetError:
         raise
     except OSError as exc:
-        raise SheetError(f"无法打开{name}：如果它正在 Excel 或 WPS 中打开，请先关闭后再试（{exc.strerror or exc}）") from exc
+        raise SheetError(
+            f"无法打开{name}：如果它正在 Excel 或 WPS 中打开，请先关闭后再试（{exc.strerror or exc}）"
+        ) from exc
     except Exception as exc:  # openpyxl/zip/XML failures on a broken or hostile file
         raise SheetError(f"{name}不是有效的 Excel（.xlsx）文件，可能已损坏，无法读取") from exc
 
@@ -390,7 +412,9 @@ def _read_workbook(path: Path, wb: openpyxl.Workbook) -> RosterSheet:
             continue
         header, head, rest = scanned
 
-        def remaining(head: list[tuple] = head, rest: Iterator[tuple] = rest, start: int = header.row) -> Iterator:
+        def remaining(
+            head: list[tuple] = head, rest: Iterator[tuple] = rest, start: int = header.row
+        ) -> Iterator:
             yield from head[start:]
             yield from rest
 
@@ -463,6 +487,13 @@ def write_roster_sheet(
             ws.column_dimensions[letter].number_format = "@"
     ws.freeze_panes = "B4"
 
+    # Named styles: assigning one per cell is far cheaper than setting border and format on each.
+    body_style = "花名册正文"
+    text_style = "花名册文本"
+    wb.add_named_style(NamedStyle(name=body_style, border=border, alignment=Alignment(vertical="center")))
+    wb.add_named_style(
+        NamedStyle(name=text_style, border=border, number_format="@", alignment=Alignment(vertical="center"))
+    )
     for offset, record in enumerate(rows):
         excel_row = 4 + offset
         for col, spec in enumerate(ROSTER_COLUMNS, start=1):
@@ -472,17 +503,24 @@ def write_roster_sheet(
                 cell.value = value
                 if isinstance(value, str):
                     cell.data_type = "s"  # never a formula or an error code
-            cell.border = border
-            if spec.field in TEXT_FIELDS:
-                cell.number_format = "@"
+            cell.style = text_style if spec.field in TEXT_FIELDS else body_style
     ws.print_title_rows = "3:3"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    # Save next to the target and swap it in, so a failed save never leaves half a file behind.
+    tmp: Path | None = None
     try:
-        wb.save(path)
+        fd, tmp_name = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=path.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        wb.save(tmp)
+        os.replace(tmp, path)
     except OSError as exc:
         raise SheetError(
             f"无法保存{_quoted(path)}：如果它正在 Excel 或 WPS 中打开，请先关闭后再试（{exc.strerror or exc}）"
         ) from exc
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)

@@ -1,0 +1,1 @@
+from tests.fixtures.workspaces import branch_ws  # noqa: F401
