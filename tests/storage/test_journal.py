@@ -151,7 +151,7 @@ def test_recomputed_chain_still_does_not_hide_a_data_edit(branch_ws: Workspace) 
 
 
 def test_rows_inserted_or_deleted_behind_the_back_are_found(branch_ws: Workspace) -> None:
-    a, b = add_two(branch_ws)
+    _, b = add_two(branch_ws)
     sql(
         branch_ws.path,
         "INSERT INTO member (uuid, name, gender, ethnicity, education, native_place, job, phone,"
