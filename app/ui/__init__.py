@@ -1,0 +1,1 @@
+"""The desktop interface (PySide6). The only package that imports Qt; it calls app.services."""
