@@ -236,6 +236,134 @@ def cmd_roster_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---- record book and checks -------------------------------------------------------------
+
+
+def _period(text: str):  # type: ignore[no-untyped-def]
+    from app.domain.periods import Period, PeriodError
+
+    try:
+        return Period.parse(text)
+    except PeriodError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def record_json(view: Any, group_names: dict[str, str]) -> dict[str, Any]:
+    from app.domain.entry_codec import entry_to_dict
+
+    d = view.draft
+    facts = view.facts
+    data = entry_to_dict(d)
+    reasons = {a.member_uuid: a for a in d.absences}
+    made, absentees = view.makeup_progress()
+    data.update(
+        {
+            "uuid": view.uuid,
+            "type_label": view.type_label,
+            "group": group_names.get(d.group_uuid) if d.group_uuid else None,
+            "expected": len(facts.attendance.expected),
+            "present": len(facts.attendance.present),
+            "absent": len(facts.attendance.absent),
+            "entitled_voters": facts.attendance.entitled_voters,
+            "present_voters": facts.attendance.present_voters,
+            "quorate": facts.quorum.quorate if facts.quorum else None,
+            "exactly_half": facts.quorum.exactly_at_threshold if facts.quorum else None,
+            "expected_members": [{"uuid": m.uuid, "name": m.name} for m in facts.attendance.expected],
+            "present_members": [{"uuid": m.uuid, "name": m.name} for m in facts.attendance.present],
+            "absent_members": [
+                {
+                    "uuid": m.uuid,
+                    "name": m.name,
+                    "reason": reasons[m.uuid].reason.value,
+                    "text": reasons[m.uuid].reason_text,
+                }
+                for m in facts.attendance.absent
+            ],
+            "made_up": made,
+            "absentees": absentees,
+            "locked": view.locked,
+            "corrections": [
+                {"uuid": c.uuid, "made_on": c.made_on.isoformat(), "reason": c.reason, "changed": c.changed()}
+                for c in view.corrections
+            ],
+        }
+    )
+    for resolution, outcome in zip(data["resolutions"], facts.outcomes, strict=False):
+        resolution["passed"] = outcome.passed
+        resolution["total_yes"] = outcome.yes
+    for resolution in data["resolutions"]:
+        resolution.setdefault("passed", None)
+    return data
+
+
+def cmd_records_import(args: argparse.Namespace) -> int:
+    from app.services.records_import import import_records
+
+    ws = _open(args, WorkspaceKind.BRANCH)
+    try:
+        uuids, problems = import_records(ws, Path(args.file))
+    finally:
+        workspaces.close(ws)
+    for problem in problems:
+        print(str(problem), file=sys.stderr)
+    _emit(
+        args,
+        {"imported": len(uuids), "uuids": uuids, "warnings": [str(p) for p in problems]},
+        lambda: f"已导入 {len(uuids)} 条记录",
+    )
+    return EXIT_OK
+
+
+def cmd_records_list(args: argparse.Namespace) -> int:
+    from app.services.branch_profile import load_profile
+    from app.services.records import load_records
+
+    ws = _open(args, WorkspaceKind.BRANCH)
+    try:
+        views = load_records(ws, args.period)
+        groups = {g.uuid: g.name for g in load_profile(ws).groups}
+    finally:
+        workspaces.close(ws)
+    data = [record_json(v, groups) for v in views]
+
+    def text() -> str:
+        lines = []
+        for v in views:
+            q = v.facts.quorum
+            quorum_text = "" if q is None else ("，有效" if q.quorate else "，不足法定人数")
+            lines.append(
+                f"{v.draft.date:%Y-%m-%d}\t{v.type_label}\t应到 {len(v.facts.attendance.expected)}"
+                f" 实到 {len(v.facts.attendance.present)}{quorum_text}\t{'、'.join(v.draft.topics)}"
+            )
+        return "\n".join([*lines, f"共 {len(views)} 条"])
+
+    _emit(args, data, text)
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from app.services.compliance import check_period
+
+    ws = _open(args, WorkspaceKind.BRANCH)
+    try:
+        findings = check_period(ws, args.period)
+    finally:
+        workspaces.close(ws)
+    data = [
+        {"rule": f.rule, "severity": f.severity.value, "subject": f.subject, "message": f.message}
+        for f in findings
+    ]
+
+    def text() -> str:
+        if not findings:
+            return f"{args.period.label()}：未发现问题"
+        labels = {"violation": "违规", "warning": "提醒"}
+        return "\n".join(f"[{labels[f.severity.value]}] {f.subject}：{f.message}" for f in findings)
+
+    _emit(args, data, text)
+    return EXIT_OK
+
+
 # ---- journal and backups -----------------------------------------------------------------
 
 
@@ -371,6 +499,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = roster.add_parser("list", parents=[common], help="列出某日的党员")
     p.add_argument("--at", type=_date, help="YYYY-MM-DD（默认今天）")
     p.set_defaults(func=cmd_roster_list)
+
+    records = sub.add_parser("records", help="记录本").add_subparsers(
+        dest="records_command", required=True, parser_class=_Parser
+    )
+    p = records.add_parser("import", parents=[common], help="从 JSON 文件导入记录（全部无误才写入）")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_records_import)
+    p = records.add_parser("list", parents=[common], help="列出记录及应到、实到、缺席、是否有效和表决结果")
+    p.add_argument("--period", type=_period, help="YYYY-MM、YYYYQn 或 YYYY")
+    p.set_defaults(func=cmd_records_list)
+    p = sub.add_parser("check", parents=[common], help="按规则检查一个期间的记录")
+    p.add_argument("--period", type=_period, required=True, help="YYYY-MM、YYYYQn 或 YYYY")
+    p.set_defaults(func=cmd_check)
 
     journal = sub.add_parser("journal", help="变更日志").add_subparsers(
         dest="journal_command", required=True, parser_class=_Parser

@@ -87,6 +87,87 @@ class MembershipEvent(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+class Entry(Base):
+    """A record-book entry. Its lists (absences, resolutions, grades …) are canonical JSON text, so the
+    whole entry is one journaled row and travels as one object in packages."""
+
+    __tablename__ = "entry"
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    type: Mapped[str] = mapped_column(String(20))
+    date: Mapped[dt.date] = mapped_column(IsoDate, index=True)
+    start: Mapped[str | None] = mapped_column(String(5))
+    end: Mapped[str | None] = mapped_column(String(5))
+    title: Mapped[str] = mapped_column(Text, default="")
+    place: Mapped[str] = mapped_column(Text, default="")
+    host: Mapped[str] = mapped_column(Text, default="")
+    recorder: Mapped[str] = mapped_column(Text, default="")
+    group_uuid: Mapped[str | None] = mapped_column(ForeignKey("party_group.uuid"))
+    makeup_of: Mapped[str | None] = mapped_column(ForeignKey("entry.uuid"))
+    topics: Mapped[str] = mapped_column(Text, default="[]")
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    minutes: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    absences: Mapped[str] = mapped_column(Text, default="[]")
+    nonvoting: Mapped[str] = mapped_column(Text, default="[]")
+    resolutions: Mapped[str] = mapped_column(Text, default="[]")
+    grades: Mapped[str] = mapped_column(Text, default="{}")
+    participants: Mapped[str] = mapped_column(Text, default="[]")
+
+
+class Correction(Base):
+    """更正: a later, reasoned change to an entry of a locked period. The entry row is never rewritten;
+    its effective content is the `after` of its latest correction."""
+
+    __tablename__ = "correction"
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    entry_uuid: Mapped[str] = mapped_column(ForeignKey("entry.uuid"), index=True)
+    made_on: Mapped[dt.date] = mapped_column(IsoDate)
+    reason: Mapped[str] = mapped_column(Text)
+    before: Mapped[str] = mapped_column(Text)
+    after: Mapped[str] = mapped_column(Text)
+
+
+class MemberFlag(Base):
+    """A dated flag on a member; kind 'watch' = 留党察看 (no vote while it lasts)."""
+
+    __tablename__ = "member_flag"
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_uuid: Mapped[str] = mapped_column(ForeignKey("member.uuid"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    start: Mapped[dt.date] = mapped_column(IsoDate)
+    end: Mapped[dt.date | None] = mapped_column(IsoDate)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class PeriodLock(Base):
+    """A period submitted in a package or archived at year end; its entries are read-only."""
+
+    __tablename__ = "period_lock"
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), unique=True)
+    state: Mapped[str] = mapped_column(String(12))
+    locked_on: Mapped[dt.date] = mapped_column(IsoDate)
+
+
+class EntryTemplate(Base):
+    """The branch's own agenda and minutes skeleton for an entry type."""
+
+    __tablename__ = "entry_template"
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    entry_type: Mapped[str] = mapped_column(String(20), unique=True)
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    minutes: Mapped[str] = mapped_column(Text, default="")
+
+
+class BranchSetting(Base):
+    """Branch options, e.g. a local rule turned on."""
+
+    __tablename__ = "branch_setting"
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
 class JournalEntry(Base):
     __tablename__ = "journal"
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -108,4 +189,10 @@ JOURNALED = {
     "party_group": PartyGroup.__table__,
     "member": Member.__table__,
     "membership_event": MembershipEvent.__table__,
+    "entry": Entry.__table__,
+    "correction": Correction.__table__,
+    "member_flag": MemberFlag.__table__,
+    "period_lock": PeriodLock.__table__,
+    "entry_template": EntryTemplate.__table__,
+    "branch_setting": BranchSetting.__table__,
 }

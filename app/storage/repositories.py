@@ -7,7 +7,18 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, select
 
-from app.storage.models import Branch, Member, MembershipEvent, PartyGroup
+from app.storage.models import (
+    Branch,
+    BranchSetting,
+    Correction,
+    Entry,
+    EntryTemplate,
+    Member,
+    MemberFlag,
+    MembershipEvent,
+    PartyGroup,
+    PeriodLock,
+)
 
 
 def branch_row(conn: Connection) -> Row[Any] | None:
@@ -40,3 +51,30 @@ def events_by_member(conn: Connection, member_uuid: str | None = None) -> dict[s
     for row in conn.execute(query):
         grouped[row.member_uuid].append(row)
     return grouped
+
+
+def entry_rows(conn: Connection) -> list[Row[Any]]:
+    return list(conn.execute(select(Entry.__table__).order_by(Entry.date, Entry.start, Entry.uuid)))
+
+
+def correction_rows(conn: Connection) -> dict[str, list[Row[Any]]]:
+    grouped: dict[str, list[Row[Any]]] = defaultdict(list)
+    for row in conn.execute(select(Correction.__table__).order_by(Correction.made_on)):
+        grouped[row.entry_uuid].append(row)
+    return grouped
+
+
+def flag_rows(conn: Connection) -> list[Row[Any]]:
+    return list(conn.execute(select(MemberFlag.__table__)))
+
+
+def period_lock_rows(conn: Connection) -> list[Row[Any]]:
+    return list(conn.execute(select(PeriodLock.__table__)))
+
+
+def template_rows(conn: Connection) -> list[Row[Any]]:
+    return list(conn.execute(select(EntryTemplate.__table__)))
+
+
+def setting_rows(conn: Connection) -> dict[str, Row[Any]]:
+    return {r.key: r for r in conn.execute(select(BranchSetting.__table__))}

@@ -1,0 +1,179 @@
+"""`check` and the 首页 dashboard: what the rules ask for a period and what the record book shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from app.domain.compliance import (
+    Finding,
+    Inactive,
+    Obligation,
+    Severity,
+    completeness_findings,
+    heart_talk_findings,
+    inactive_members,
+    inactivity_findings,
+    obligation_findings,
+    obligations,
+    review_findings,
+)
+from app.domain.entries import MEETING_TYPES, EntryType
+from app.domain.periods import Period, PeriodKind
+from app.io.rules import load_rulebook
+from app.services.records import RecordView, enabled_options, load_records_with_roster
+from app.services.roster_on_day import RosterSource
+from app.storage.workspace import Workspace
+
+# Attending any of these counts as organisational life for the six-month check.
+ORG_LIFE_TYPES = MEETING_TYPES | {EntryType.MAKEUP}
+
+
+@dataclass(frozen=True)
+class OpenMakeup:
+    entry_uuid: str
+    entry_label: str
+    date: dt.date
+    member_uuid: str
+    name: str
+    team: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    today: dt.date
+    month: list[Obligation]
+    quarter: list[Obligation]
+    year: list[Obligation]
+    open_makeups: list[OpenMakeup]
+    inactive: list[Inactive]
+    findings: list[Finding]  # the current year's check
+
+    def overdue(self) -> list[Obligation]:
+        return [o for o in self.month + self.quarter + self.year if o.status.value == "overdue"]
+
+
+def _groups_on(source: RosterSource, day: dt.date) -> dict[str, str]:
+    """Party groups that have members on that day: only those are expected to meet."""
+    used = {m.group_uuid for m in source.on(day) if m.group_uuid}
+    return {u: n for u, n in source.group_names.items() if u in used}
+
+
+def _has_committee(source: RosterSource, day: dt.date) -> bool:
+    minimum = load_rulebook().in_force("committee_exists", day)["min_members"]
+    return sum(1 for m in source.on(day) if m.on_committee) >= minimum
+
+
+def open_makeups(views: Sequence[RecordView], source: RosterSource, today: dt.date) -> list[OpenMakeup]:
+    """Every absence from a meeting not yet made up by a member still in the branch."""
+    current = {m.uuid: m for m in source.on(today)}
+    out = []
+    for view in views:
+        draft = view.draft
+        if draft.type not in MEETING_TYPES:
+            continue
+        for absence in draft.absences:
+            member = current.get(absence.member_uuid)
+            if member is None or absence.member_uuid in view.made_up:
+                continue
+            reason = absence.reason.value + (f"（{absence.reason_text}）" if absence.reason_text else "")
+            out.append(
+                OpenMakeup(
+                    view.uuid,
+                    f"{draft.date:%Y-%m-%d} {view.type_label}",
+                    draft.date,
+                    member.uuid,
+                    member.name,
+                    member.team,
+                    reason,
+                )
+            )
+    return sorted(out, key=lambda o: (o.team, o.name, o.date))
+
+
+def _inactive(views: Sequence[RecordView], source: RosterSource, as_of: dt.date) -> list[Inactive]:
+    rule = load_rulebook().in_force("inactivity", as_of)
+    last: dict[str, dt.date] = {}
+    began = None
+    for view in views:
+        if view.draft.date > as_of:
+            continue
+        began = min(began, view.draft.date) if began else view.draft.date
+        if view.draft.type not in ORG_LIFE_TYPES:
+            continue
+        for member in view.facts.attendance.present:
+            if last.get(member.uuid, dt.date.min) < view.draft.date:
+                last[member.uuid] = view.draft.date
+    members = source.on(as_of)
+    since = {m.uuid: source.member_since(m.uuid) for m in members}
+    return inactive_members(members, since, last, as_of, int(rule["months"]), began)
+
+
+def _findings(
+    views: Sequence[RecordView], source: RosterSource, period: Period, today: dt.date, options: Sequence[str]
+) -> tuple[list[Obligation], list[Finding]]:
+    rules = load_rulebook()
+    in_period = [v for v in views if period.contains(v.draft.date)]
+    as_of = min(period.end, today)
+    items = obligations(
+        rules,
+        period,
+        today,
+        [v.facts for v in in_period],
+        _groups_on(source, as_of),
+        _has_committee(source, as_of),
+        options,
+    )
+    found = obligation_findings(items)
+    for view in in_period:
+        found += completeness_findings(view.facts)
+        found += review_findings(view.facts, rules.in_force("review_excellent_limit", view.draft.date))
+    if period.kind is PeriodKind.YEAR and period.start <= today:
+        talks = [v.facts for v in in_period if v.draft.type is EntryType.HEART_TALK]
+        found += heart_talk_findings(
+            talks, source.on(as_of), period.start.year, rules.in_force("heart_talk_coverage", as_of)
+        )
+    if period.start <= today:
+        found += inactivity_findings(_inactive(views, source, as_of), rules.in_force("inactivity", as_of))
+        for item in open_makeups(in_period, source, today):
+            found.append(
+                Finding(
+                    "makeup",
+                    Severity.WARNING,
+                    item.name,
+                    f"缺席 {item.entry_label}（{item.reason}），尚未补学",
+                )
+            )
+    return items, found
+
+
+def check_period(ws: Workspace, period: Period, today: dt.date | None = None) -> list[Finding]:
+    today = today or dt.date.today()
+    views, source = load_records_with_roster(ws)
+    _, found = _findings(views, source, period, today, enabled_options(ws))
+    order = {Severity.VIOLATION: 0, Severity.WARNING: 1}
+    return sorted(found, key=lambda f: order[f.severity])
+
+
+def dashboard(ws: Workspace, today: dt.date | None = None) -> Dashboard:
+    today = today or dt.date.today()
+    views, source = load_records_with_roster(ws)
+    options = enabled_options(ws)
+    month, _ = _findings(views, source, Period.containing(today, PeriodKind.MONTH), today, options)
+    quarter_items, _ = _findings(views, source, Period.containing(today, PeriodKind.QUARTER), today, options)
+    year_items, year_found = _findings(
+        views, source, Period.containing(today, PeriodKind.YEAR), today, options
+    )
+    quarter = [o for o in quarter_items if o.period.kind is PeriodKind.QUARTER]
+    year = [o for o in year_items if o.period.kind is PeriodKind.YEAR]
+    return Dashboard(
+        today,
+        month,
+        quarter,
+        year,
+        open_makeups(views, source, today),
+        _inactive(views, source, today),
+        year_found,
+    )

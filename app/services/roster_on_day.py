@@ -1,0 +1,70 @@
+"""Who was in the branch on a given day, as meetings see them (status, vote, committee, group)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+
+from app.domain.entries import RosterMember
+from app.domain.members import COMMITTEE_POSTS, EventKind, MembershipEvent, standing_on
+from app.storage import repositories as repo
+
+WATCH = "watch"  # 留党察看
+_COMMITTEE = {p.value for p in COMMITTEE_POSTS}
+
+
+@dataclass
+class RosterSource:
+    """Members, events and flags loaded once; `on(day)` answers for any day without another query."""
+
+    members: list[Any]
+    events: dict[str, tuple[MembershipEvent, ...]]
+    watches: dict[str, list[tuple[dt.date, dt.date | None]]]
+    group_names: dict[str, str]
+
+    @classmethod
+    def load(cls, conn: Connection) -> RosterSource:
+        events = {
+            uuid: tuple(
+                MembershipEvent(EventKind(r.kind), r.on_date, bool(r.elsewhere), r.note) for r in rows
+            )
+            for uuid, rows in repo.events_by_member(conn).items()
+        }
+        watches: dict[str, list[tuple[dt.date, dt.date | None]]] = {}
+        for flag in repo.flag_rows(conn):
+            if flag.kind == WATCH:
+                watches.setdefault(flag.member_uuid, []).append((flag.start, flag.end))
+        groups = {g.uuid: g.name for g in repo.group_rows(conn)}
+        return cls(sorted(repo.member_rows(conn), key=lambda m: (m.name, m.uuid)), events, watches, groups)
+
+    def on(self, day: dt.date) -> list[RosterMember]:
+        out = []
+        for m in self.members:
+            standing = standing_on(self.events.get(m.uuid, ()), day)
+            if not standing.in_branch or standing.status is None:
+                continue
+            on_watch = any(
+                start <= day and (end is None or day <= end) for start, end in self.watches.get(m.uuid, ())
+            )
+            out.append(
+                RosterMember(
+                    m.uuid, m.name, standing.status, on_watch, m.group_uuid, m.post in _COMMITTEE, m.team
+                )
+            )
+        return out
+
+    def name(self, uuid: str) -> str:
+        return next((m.name for m in self.members if m.uuid == uuid), "（已删除）")
+
+    def member_since(self, uuid: str) -> dt.date | None:
+        """The first day of the member's current stay in the branch (admission or transfer in)."""
+        entries = [
+            e
+            for e in self.events.get(uuid, ())
+            if e.kind in (EventKind.ADMITTED, EventKind.TRANSFER_IN, EventKind.RESTORED) and not e.elsewhere
+        ]
+        dated = [e.on.earliest() for e in entries if e.on is not None]
+        return max(dated) if dated else None
