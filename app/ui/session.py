@@ -13,6 +13,8 @@ from app.storage.workspace import Workspace, WorkspaceKind
 class Session(QObject):
     data_changed = Signal()  # records changed: pages reload what they show
     workspace_replaced = Signal()  # another workspace (or the same one reopened): pages are rebuilt
+    profile_changed = Signal()  # the branch's name or other profile data: the title follows
+    workspace_lost = Signal()  # reopening failed; no workspace is open
 
     def __init__(self, ws: Workspace, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -61,7 +63,11 @@ class Session(QObject):
         path = self.ws.path
         self.ws.close()  # not workspaces.close: no backup of the state just restored from a backup
         self._ws = None
-        self._ws = workspaces.open_existing(path)
+        try:
+            self._ws = workspaces.open_existing(path)
+        except Exception:
+            self.workspace_lost.emit()
+            raise
         self.workspace_replaced.emit()
 
     def close(self) -> None:

@@ -122,11 +122,12 @@ def test_older_schema_is_copied_then_migrated(tmp_path: Path, monkeypatch: pytes
     create_workspace(path, WorkspaceKind.BRANCH).close()
     scripts = tmp_path / "db"
     shutil.copytree(workspace_mod.DB_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_test_column.py").write_text(
+    head = schema_head()
+    (scripts / "versions" / "9001_test_column.py").write_text(
         textwrap.dedent(f"""
         import sqlalchemy as sa
         from alembic import op
-        revision = "0002"
+        revision = "9001"
         down_revision = {schema_head()!r}
         branch_labels = None
         depends_on = None
@@ -141,11 +142,11 @@ def test_older_schema_is_copied_then_migrated(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(workspace_mod, "DB_DIR", scripts)
     ws = open_workspace(path)
     ws.close()
-    copies = list((folder_for(path) / "backups").glob("before-upgrade-0001-*.sqlite"))
+    copies = list((folder_for(path) / "backups").glob(f"before-upgrade-{head}-*.sqlite"))
     assert len(copies) == 1
     with sqlite3.connect(copies[0]) as old, sqlite3.connect(path) as new:
-        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
-        assert new.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
+        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == (head,)
+        assert new.execute("SELECT version_num FROM alembic_version").fetchone() == ("9001",)
         assert "test_extra" in [r[1] for r in new.execute("PRAGMA table_info(member)")]
 
 
