@@ -100,6 +100,7 @@ def test_member_under_watch_has_no_vote() -> None:
     members = roster(5, watched=2)
     att, q, _ = congress(members, 3)
     assert att.entitled_voters == 5
+    assert q.quorate  # 3 of the 5 who may vote
     assert not members[-1].votes
 
 
