@@ -143,6 +143,7 @@ EVENT_LABELS = {
     EventKind.DIED: "去世",
 }
 
+_EVENT_ORDER = {kind: index for index, kind in enumerate(EventKind)}
 _ENTRIES = {EventKind.TRANSFER_IN, EventKind.RESTORED}
 _EXITS = {
     EventKind.TRANSFER_OUT,
@@ -165,8 +166,7 @@ class MembershipEvent:
         return self.on is None or self.on.earliest() <= day
 
     def sort_key(self) -> tuple[dt.date, int]:
-        order = list(EventKind).index(self.kind)
-        return (self.on.earliest() if self.on else dt.date.min, order)
+        return (self.on.earliest() if self.on else dt.date.min, _EVENT_ORDER[self.kind])
 
 
 @dataclass(frozen=True)
@@ -177,11 +177,15 @@ class Standing:
     status: Status | None
 
 
-def standing_on(events: Iterable[MembershipEvent], day: dt.date) -> Standing:
-    """Replay the member's events up to and including `day`."""
+def sort_events(events: Iterable[MembershipEvent]) -> tuple[MembershipEvent, ...]:
+    return tuple(sorted(events, key=MembershipEvent.sort_key))
+
+
+def standing_on(events: Iterable[MembershipEvent], day: dt.date, *, presorted: bool = False) -> Standing:
+    """Replay the member's events up to and including `day` (pass presorted=True for sort_events output)."""
     in_branch = False
     status: Status | None = None
-    for event in sorted(events, key=MembershipEvent.sort_key):
+    for event in events if presorted else sort_events(events):
         if not event.happened_by(day):
             break
         if event.kind is EventKind.ADMITTED:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection
 
 from app.domain.entries import RosterMember
-from app.domain.members import COMMITTEE_POSTS, EventKind, MembershipEvent, standing_on
+from app.domain.members import COMMITTEE_POSTS, EventKind, MembershipEvent, sort_events, standing_on
 from app.storage import repositories as repo
 
 WATCH = "watch"  # 留党察看
@@ -24,11 +25,23 @@ class RosterSource:
     events: dict[str, tuple[MembershipEvent, ...]]
     watches: dict[str, list[tuple[dt.date, dt.date | None]]]
     group_names: dict[str, str]
+    _rosters: dict[int, list[RosterMember]] = field(default_factory=dict)
+    _changes: list[dt.date] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # The roster only changes on the days of events and flags; between them one answer serves all days.
+        days = {e.on.earliest() for events in self.events.values() for e in events if e.on is not None}
+        for spans in self.watches.values():
+            for start, end in spans:
+                days.add(start)
+                if end is not None:
+                    days.add(end + dt.timedelta(days=1))
+        self._changes = sorted(days)
 
     @classmethod
     def load(cls, conn: Connection) -> RosterSource:
         events = {
-            uuid: tuple(
+            uuid: sort_events(
                 MembershipEvent(EventKind(r.kind), r.on_date, bool(r.elsewhere), r.note) for r in rows
             )
             for uuid, rows in repo.events_by_member(conn).items()
@@ -41,9 +54,13 @@ class RosterSource:
         return cls(sorted(repo.member_rows(conn), key=lambda m: (m.name, m.uuid)), events, watches, groups)
 
     def on(self, day: dt.date) -> list[RosterMember]:
+        key = bisect.bisect_right(self._changes, day)
+        cached = self._rosters.get(key)
+        if cached is not None:
+            return cached
         out = []
         for m in self.members:
-            standing = standing_on(self.events.get(m.uuid, ()), day)
+            standing = standing_on(self.events.get(m.uuid, ()), day, presorted=True)
             if not standing.in_branch or standing.status is None:
                 continue
             on_watch = any(
@@ -54,6 +71,7 @@ class RosterSource:
                     m.uuid, m.name, standing.status, on_watch, m.group_uuid, m.post in _COMMITTEE, m.team
                 )
             )
+        self._rosters[key] = out
         return out
 
     def name(self, uuid: str) -> str:
