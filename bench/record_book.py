@@ -22,16 +22,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.domain.entries import Absence, AbsenceReason, EntryDraft, EntryType, Resolution  # noqa: E402
-from app.domain.periods import Period  # noqa: E402
-from app.services.compliance import check_period  # noqa: E402
-from app.services.demo import create_demo_workspace  # noqa: E402
-from app.services.records import load_records, write_entries  # noqa: E402
-from app.services.roster_on_day import RosterSource  # noqa: E402
+from app.domain.entries import Absence, AbsenceReason, EntryDraft, EntryType, Resolution
+from app.domain.periods import Period
+from app.services.compliance import check_period
+from app.services.demo import create_demo_workspace
+from app.services.records import load_records, write_entries
+from app.services.roster_on_day import RosterSource
 
-KINDS = [EntryType.BRANCH_COMMITTEE] * 12 + [EntryType.THEME_DAY] * 12 + [EntryType.GROUP_MEETING] * 36 + [
-    EntryType.PARTY_CONGRESS] * 4 + [EntryType.HEART_TALK] * 60 + [EntryType.PARTY_LECTURE] * 4 + [
-    EntryType.ORG_LIFE, EntryType.MEMBER_REVIEW] + [EntryType.OTHER] * 20
+KINDS = (
+    [EntryType.BRANCH_COMMITTEE] * 12
+    + [EntryType.THEME_DAY] * 12
+    + [EntryType.GROUP_MEETING] * 36
+    + [EntryType.PARTY_CONGRESS] * 4
+    + [EntryType.HEART_TALK] * 60
+    + [EntryType.PARTY_LECTURE] * 4
+    + [EntryType.ORG_LIFE, EntryType.MEMBER_REVIEW]
+    + [EntryType.OTHER] * 20
+)
 
 
 def build(path: Path, years: int, per_year: int, members: int, today: dt.date):  # type: ignore[no-untyped-def]
@@ -49,15 +56,28 @@ def build(path: Path, years: int, per_year: int, members: int, today: dt.date): 
             if len(roster) < 3:
                 continue
             absent = rng.sample(roster, k=min(3, len(roster) // 5))
-            participants = tuple(m.uuid for m in rng.sample(roster, 2)) if kind is EntryType.HEART_TALK else ()
-            drafts.append(EntryDraft(
-                kind, day, place="会议室", host=roster[0].name, recorder=roster[1].name,
-                group_uuid=rng.choice(groups) if kind is EntryType.GROUP_MEETING else None,
-                absences=() if kind in (EntryType.HEART_TALK, EntryType.BRANCH_COMMITTEE) else tuple(
-                    Absence(m.uuid, rng.choice(list(AbsenceReason)[:4])) for m in absent),
-                topics=(f"议题{i}", "学习上级精神"), minutes="会议记录正文。" * 40, participants=participants,
-                resolutions=(Resolution("同意", yes=len(roster) // 2),) if kind is EntryType.PARTY_CONGRESS else (),
-            ))
+            participants = (
+                tuple(m.uuid for m in rng.sample(roster, 2)) if kind is EntryType.HEART_TALK else ()
+            )
+            drafts.append(
+                EntryDraft(
+                    kind,
+                    day,
+                    place="会议室",
+                    host=roster[0].name,
+                    recorder=roster[1].name,
+                    group_uuid=rng.choice(groups) if kind is EntryType.GROUP_MEETING else None,
+                    absences=()
+                    if kind in (EntryType.HEART_TALK, EntryType.BRANCH_COMMITTEE)
+                    else tuple(Absence(m.uuid, rng.choice(list(AbsenceReason)[:4])) for m in absent),
+                    topics=(f"议题{i}", "学习上级精神"),
+                    minutes="会议记录正文。" * 40,
+                    participants=participants,
+                    resolutions=(Resolution("同意", yes=len(roster) // 2),)
+                    if kind is EntryType.PARTY_CONGRESS
+                    else (),
+                )
+            )
     with ws.write("基准") as writer:
         write_entries(writer, drafts)
     return ws, len(drafts)
@@ -88,12 +108,29 @@ def main() -> int:
     print(f"load record book (all entries computed): {load_s * 1000:7.1f} ms ({len(views)} entries)")
     year = Period.year(today.year - 1)
     check_s, findings = best(lambda: check_period(ws, year, today))
-    print(f"check --period {year.code()} in-process:       {check_s * 1000:7.1f} ms ({len(findings)} findings)")
+    print(
+        f"check --period {year.code()} in-process:       {check_s * 1000:7.1f} ms ({len(findings)} findings)"
+    )
     ws.close()
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "app.cli", "check", "--period", year.code(), "--json", "--workspace",
-                    str(path)], check=True, capture_output=True)
-    print(f"branchbook check --period {year.code()} (whole command): {(time.perf_counter() - start) * 1000:7.1f} ms")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "check",
+            "--period",
+            year.code(),
+            "--json",
+            "--workspace",
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    print(
+        f"branchbook check --period {year.code()} (whole command): {(time.perf_counter() - start) * 1000:7.1f} ms"
+    )
     if not args.no_gui:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from bench.record_book_gui import gui_timings

@@ -27,13 +27,32 @@ import openpyxl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.services.demo import GIVEN, SURNAMES, make_id_number  # noqa: E402
-from app.services.roster_import import apply_roster_import, plan_roster_import  # noqa: E402
-from app.services.workspaces import create_branch  # noqa: E402
-from tests.fixtures.sheets import write_dirty_roster  # noqa: E402
+from app.services.demo import GIVEN, SURNAMES, make_id_number
+from app.services.roster_import import apply_roster_import, plan_roster_import
+from app.services.workspaces import create_branch
+from tests.fixtures.sheets import write_dirty_roster
 
-HEADERS = ["序号", "姓名", "性别", "民族", "出生年月", "公民身份号码", "文化程度", "籍贯", "参加工作时间",
-           "入党时间", "转正时间", "人员类别", "党员类别", "党内职务", "工作岗位", "手机", "所在党小组", "班组", "备注"]
+HEADERS = [
+    "序号",
+    "姓名",
+    "性别",
+    "民族",
+    "出生年月",
+    "公民身份号码",
+    "文化程度",
+    "籍贯",
+    "参加工作时间",
+    "入党时间",
+    "转正时间",
+    "人员类别",
+    "党员类别",
+    "党内职务",
+    "工作岗位",
+    "手机",
+    "所在党小组",
+    "班组",
+    "备注",
+]
 
 
 def generate_rows(count: int, seed: int = 5000) -> list[dict[str, object]]:
@@ -43,20 +62,29 @@ def generate_rows(count: int, seed: int = 5000) -> list[dict[str, object]]:
         gender = rng.choice("男女")
         birth = dt.date(rng.randint(1950, 2002), rng.randint(1, 12), rng.randint(1, 28))
         joined = dt.date(min(birth.year + rng.randint(19, 40), 2024), rng.randint(1, 12), rng.randint(1, 28))
-        rows.append({
-            "序号": i + 1,
-            "姓名": rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2)) + str(i),
-            "性别": gender, "民族": "汉族", "出生年月": f"{birth:%Y.%m}",
-            "公民身份号码": make_id_number(rng, birth, gender), "文化程度": "大学本科", "籍贯": "山东济南",
-            "参加工作时间": f"{birth.year + 20}年{rng.randint(1, 12)}月",
-            "入党时间": joined if i % 3 == 0 else f"{joined:%Y.%m.%d}",
-            "转正时间": f"{joined.year + 1}-{joined.month}-{joined.day}",
-            "人员类别": "正式党员", "党员类别": "离退休" if birth.year < 1965 else "在职",
-            "党内职务": "", "工作岗位": rng.choice(["操作工", "班长", "技术员"]),
-            "手机": f"13{rng.randint(100000000, 999999999)}",
-            "所在党小组": f"第{rng.randint(1, 30)}党小组", "班组": rng.choice(["甲班", "乙班", "丙班", "丁班"]),
-            "备注": "",
-        })
+        rows.append(
+            {
+                "序号": i + 1,
+                "姓名": rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2)) + str(i),
+                "性别": gender,
+                "民族": "汉族",
+                "出生年月": f"{birth:%Y.%m}",
+                "公民身份号码": make_id_number(rng, birth, gender),
+                "文化程度": "大学本科",
+                "籍贯": "山东济南",
+                "参加工作时间": f"{birth.year + 20}年{rng.randint(1, 12)}月",
+                "入党时间": joined if i % 3 == 0 else f"{joined:%Y.%m.%d}",
+                "转正时间": f"{joined.year + 1}-{joined.month}-{joined.day}",
+                "人员类别": "正式党员",
+                "党员类别": "离退休" if birth.year < 1965 else "在职",
+                "党内职务": "",
+                "工作岗位": rng.choice(["操作工", "班长", "技术员"]),
+                "手机": f"13{rng.randint(100000000, 999999999)}",
+                "所在党小组": f"第{rng.randint(1, 30)}党小组",
+                "班组": rng.choice(["甲班", "乙班", "丙班", "丁班"]),
+                "备注": "",
+            }
+        )
     return rows
 
 
@@ -98,7 +126,9 @@ def main() -> int:
     plan = plan_roster_import(ws, sheet)
     result = apply_roster_import(ws, plan)
     whole_s = time.perf_counter() - start
-    print(f"whole import (plan + write):   {whole_s:6.2f} s  (added {result.added})  ratio {whole_s / parse_s:4.2f}×")
+    print(
+        f"whole import (plan + write):   {whole_s:6.2f} s  (added {result.added})  ratio {whole_s / parse_s:4.2f}×"
+    )
     reimport_s, plan2 = timed(lambda: plan_roster_import(ws, sheet))
     print(f"re-import dry run (all match): {reimport_s:6.2f} s  ({plan2.summary()})")
 

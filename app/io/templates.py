@@ -6,7 +6,9 @@ import functools
 import tomllib
 from pathlib import Path
 
-TEMPLATES_FILE = Path(__file__).resolve().parent.parent.parent / "resources" / "templates" / "entry_templates.toml"
+TEMPLATES_FILE = (
+    Path(__file__).resolve().parent.parent.parent / "resources" / "templates" / "entry_templates.toml"
+)
 
 
 @functools.cache

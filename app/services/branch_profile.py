@@ -10,7 +10,7 @@ from app.domain.branch import BranchClass, term_end, term_years
 from app.domain.members import COMMITTEE_POSTS, Post
 from app.io.rules import load_rulebook
 from app.services.errors import UserError
-from app.services.roster import load_roster
+from app.services.roster_on_day import RosterSource
 from app.storage import repositories as repo
 from app.storage.workspace import Workspace, WorkspaceKind
 
@@ -67,10 +67,10 @@ def load_profile(ws: Workspace) -> BranchProfile:
         branch = repo.branch_row(conn)
         groups = repo.group_rows(conn)
         members = repo.member_rows(conn)
-    if branch is None:
-        raise UserError("工作区缺少支部信息")
-    # Only members still in the branch sit on its committee or lead its groups.
-    current = {v.uuid for v in load_roster(ws)}
+        if branch is None:
+            raise UserError("工作区缺少支部信息")
+        # Only members still in the branch sit on its committee or lead its groups.
+        current = {m.uuid for m in RosterSource.load(conn).on(dt.date.today())}
     members = [m for m in members if m.uuid in current]
     infos = []
     for group in groups:
@@ -94,6 +94,18 @@ def load_profile(ws: Workspace) -> BranchProfile:
         groups=tuple(infos),
         committee=tuple(seats),
     )
+
+
+def branch_name(ws: Workspace) -> str:
+    """Just the name, for titles and file names: no roster work."""
+    with ws.read() as conn:
+        branch = repo.branch_row(conn)
+    return branch.name if branch else ""
+
+
+def group_names(ws: Workspace) -> list[str]:
+    with ws.read() as conn:
+        return [g.name for g in repo.group_rows(conn)]
 
 
 def save_profile(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from app.domain.members import CATEGORY_LABELS, STATUS_LABELS, MemberDraft
 from app.io.excel.roster_sheet import write_roster_sheet
-from app.services.branch_profile import load_profile
+from app.services.branch_profile import branch_name
 from app.services.errors import UserError
 from app.services.roster import load_roster
 from app.storage.workspace import Workspace
@@ -51,7 +51,7 @@ def export_roster(ws: Workspace, path: Path, at: dt.date | None = None) -> int:
         raise UserError(f"导出文件名应以 .xlsx 结尾：{path.name}")
     members = load_roster(ws, at)
     try:
-        write_roster_sheet(path, [sheet_values(m.draft) for m in members], unit=load_profile(ws).name)
+        write_roster_sheet(path, [sheet_values(m.draft) for m in members], unit=branch_name(ws))
     except OSError as exc:
         raise UserError(f"无法写入 {path}：{exc.strerror or exc}") from exc
     return len(members)

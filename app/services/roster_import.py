@@ -71,6 +71,7 @@ ACTION_LABELS = {
 @dataclass
 class PlannedRow:
     row: int
+    name: str  # as written in the sheet, also for rows that could not be read
     draft: MemberDraft | None
     problems: list[Problem]
     action: Action
@@ -220,6 +221,7 @@ def plan_roster_import(ws: Workspace, path: Path, today: dt.date | None = None) 
     planned: list[PlannedRow] = []
     new_groups: list[str] = []
     for sheet_row in sheet.rows:
+        name = _text(sheet_row.values.get("name", ""))
         draft, problems = draft_from_cells(sheet_row.values, sheet.columns, sheet_row.row, today)
         if draft is not None and draft.id_number in seen:
             problems.append(
@@ -232,18 +234,18 @@ def plan_roster_import(ws: Workspace, path: Path, today: dt.date | None = None) 
             )
             draft = None
         if draft is None:
-            planned.append(PlannedRow(sheet_row.row, None, problems, Action.INVALID))
+            planned.append(PlannedRow(sheet_row.row, name, None, problems, Action.INVALID))
             continue
         seen[draft.id_number] = sheet_row.row
         if draft.group and draft.group not in known_groups and draft.group not in new_groups:
             new_groups.append(draft.group)
         existing = by_id.get(draft.id_number)
         if existing is None:
-            planned.append(PlannedRow(sheet_row.row, draft, problems, Action.NEW))
+            planned.append(PlannedRow(sheet_row.row, name, draft, problems, Action.NEW))
             continue
         changes = draft_changes(existing.draft, draft)
         action = Action.UPDATE if changes else Action.UNCHANGED
-        planned.append(PlannedRow(sheet_row.row, draft, problems, action, existing.uuid, changes))
+        planned.append(PlannedRow(sheet_row.row, name, draft, problems, action, existing.uuid, changes))
     listed = {r.draft.id_number for r in planned if r.draft}
     not_in_sheet = [v.name for v in current if v.standing.in_branch and v.draft.id_number not in listed]
     return ImportPlan(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid as uuid_mod
+from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
@@ -114,6 +115,18 @@ def create_branch(
             ],
         )
     return ws
+
+
+@dataclass(frozen=True)
+class CommitteeProfile:
+    name: str
+    code: str
+
+
+def load_committee(ws: Workspace) -> CommitteeProfile:
+    if ws.kind is not WorkspaceKind.COMMITTEE:
+        raise UserError("这是支部工作区，不是上级党委工作区")
+    return CommitteeProfile(ws.meta("committee_name") or ws.path.stem, ws.meta("committee_code") or "")
 
 
 def create_committee(path: Path, *, name: str, code: str) -> Workspace:

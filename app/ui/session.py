@@ -40,12 +40,11 @@ class Session(QObject):
     def display_name(self) -> str:
         """The branch's or committee's name for the window title."""
         if self.is_branch:
-            return branch_profile.load_profile(self.ws).name
-        # No service reads the committee profile yet; meta() is the Workspace's own accessor.
-        return self.ws.meta("committee_name") or self.ws.path.stem
+            return branch_profile.branch_name(self.ws)
+        return workspaces.load_committee(self.ws).name
 
     def committee_code(self) -> str:
-        return self.ws.meta("committee_code") or ""
+        return workspaces.load_committee(self.ws).code
 
     def notify_changed(self) -> None:
         self.data_changed.emit()
