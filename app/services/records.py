@@ -420,3 +420,9 @@ def set_option(ws: Workspace, rule_id: str, enabled: bool, actor: str = "书记"
             writer.insert(
                 "branch_setting", [{"uuid": str(uuid_mod.uuid4()), "key": OPTIONS_KEY, "value": value}]
             )
+
+
+def roster_source(ws: Workspace) -> RosterSource:
+    """Members, events and flags loaded once, for a dialog that recomputes attendance as the user types."""
+    with ws.read() as conn:
+        return RosterSource.load(conn)
