@@ -166,3 +166,8 @@ def test_dashboard_lists_due_items_open_makeups_by_team(branch: Branch) -> None:
     assert board.open_makeups[0].team in ("甲班", "乙班")
     assert any(o.what == "支部党员大会" for o in board.quarter)
     assert any(o.what == "组织生活会" for o in board.year)
+
+
+def test_org_life_in_q4_is_compliant_without_a_note(branch: Branch) -> None:
+    entry(branch, EntryType.ORG_LIFE, dt.date(2025, 12, 10))
+    assert rules_hit(check_period(branch.ws, Period.parse("2025"), TODAY), "frequency.org_life") == []
