@@ -364,6 +364,72 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---- dues ------------------------------------------------------------------------------------
+
+
+def cmd_dues_rate(args: argparse.Namespace) -> int:
+    from app.domain.dues import DuesError, money, monthly_dues
+    from app.domain.members import Category
+    from app.io.rules import load_rulebook
+
+    day = args.date or dt.date.today()
+    try:
+        category = Category(args.category)
+        base = money(args.base, "基数") if args.base is not None else None
+        rate = monthly_dues(
+            category,
+            base if category is not Category.FARMER else None,
+            day,
+            load_rulebook(),
+            fixed=base if category is Category.FARMER else None,
+        )
+    except DuesError as exc:
+        raise CliError(str(exc)) from None
+    data = {
+        "monthly": f"{rate.monthly:.2f}",
+        "rate": str(rate.rate) if rate.rate is not None else None,
+        "rule": rate.rule,
+        "band": rate.band,
+    }
+    _emit(args, data, lambda: f"每月 {rate.monthly:.2f} 元（{rate.band}；规则 {rate.rule}）")
+    return EXIT_OK
+
+
+def cmd_dues_status(args: argparse.Namespace) -> int:
+    from app.domain.periods import month_of, parse_month
+    from app.services.dues import dues_status
+
+    try:
+        at = parse_month(args.at) if args.at else month_of(dt.date.today())
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    ws = _open(args, WorkspaceKind.BRANCH)
+    try:
+        rows = dues_status(ws, at)
+    finally:
+        workspaces.close(ws)
+    data = [
+        {
+            "uuid": r.uuid,
+            "name": r.name,
+            "paid_through": r.paid_through,
+            "months_unpaid": r.months_unpaid,
+            "flags": list(r.flags),
+        }
+        for r in rows
+    ]
+    _emit(
+        args,
+        data,
+        lambda: "\n".join(
+            f"{r.name}\t党费交至 {r.paid_through or '—'}\t未交 {r.months_unpaid} 个月"
+            + ("\t连续6个月未交，请支部研究处理" if "arrears_6_months" in r.flags else "")
+            for r in rows
+        ),
+    )
+    return EXIT_OK
+
+
 # ---- journal and backups -----------------------------------------------------------------
 
 
@@ -512,6 +578,31 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", parents=[common], help="按规则检查一个期间的记录")
     p.add_argument("--period", type=_period, required=True, help="YYYY-MM、YYYYQn 或 YYYY")
     p.set_defaults(func=cmd_check)
+
+    dues = sub.add_parser("dues", help="党费").add_subparsers(
+        dest="dues_command", required=True, parser_class=_Parser
+    )
+    p = dues.add_parser("rate", parents=[common], help="按规定计算每月党费")
+    p.add_argument(
+        "--category",
+        required=True,
+        choices=[
+            "employed",
+            "retired",
+            "annual_salary",
+            "self_employed",
+            "farmer",
+            "student",
+            "unemployed",
+            "low_income",
+        ],
+    )
+    p.add_argument("--base", help="税后月收入、离退休费，或农民党员每月金额")
+    p.add_argument("--date", type=_date, help="按哪一天的规定（默认今天）")
+    p.set_defaults(func=cmd_dues_rate)
+    p = dues.add_parser("status", parents=[common], help="每名党员党费交至哪月、未交几个月")
+    p.add_argument("--at", help="YYYY-MM（默认本月）")
+    p.set_defaults(func=cmd_dues_status)
 
     journal = sub.add_parser("journal", help="变更日志").add_subparsers(
         dest="journal_command", required=True, parser_class=_Parser

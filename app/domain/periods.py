@@ -101,3 +101,35 @@ class Period:
 
     def __str__(self) -> str:
         return self.code()
+
+
+def month_index(year: int, month: int) -> int:
+    """Months as integers, so ranges and differences are plain arithmetic."""
+    return year * 12 + month - 1
+
+
+def month_of(day: dt.date) -> int:
+    return month_index(day.year, day.month)
+
+
+def month_code(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def parse_month(text: str) -> int:
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    if not m or not 1 <= int(m[2]) <= 12:
+        raise PeriodError(f"月份应写成 YYYY-MM：{text}")
+    return month_index(int(m[1]), int(m[2]))
+
+
+def month_first_day(index: int) -> dt.date:
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_last_day(index: int) -> dt.date:
+    return month_first_day(index + 1) - dt.timedelta(days=1)
+
+
+def month_label(index: int) -> str:
+    return f"{index // 12}年{index % 12 + 1}月"

@@ -8,12 +8,13 @@ behind the application's back.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Index, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from app.domain.partial_date import PartialDate
-from app.storage.types import Flag, IsoDate, PartialDateText
+from app.storage.types import Flag, IsoDate, Money, PartialDateText
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_name)s",
@@ -168,6 +169,59 @@ class BranchSetting(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+class DuesBase(Base):
+    """The inputs of a member's dues base, in force from a month (YYYY-MM). Salaries stay in the workspace."""
+
+    __tablename__ = "dues_base"
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_uuid: Mapped[str] = mapped_column(ForeignKey("member.uuid"), index=True)
+    effective_month: Mapped[str] = mapped_column(String(7))
+    category: Mapped[str] = mapped_column(String(20))
+    gross: Mapped[Decimal | None] = mapped_column(Money)
+    income_tax: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    social: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    fixed: Mapped[Decimal | None] = mapped_column(Money)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class DuesAdjustment(Base):
+    """减免: a hardship reduction or exemption approved by the higher committee."""
+
+    __tablename__ = "dues_adjustment"
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_uuid: Mapped[str] = mapped_column(ForeignKey("member.uuid"), index=True)
+    start_month: Mapped[str] = mapped_column(String(7))
+    end_month: Mapped[str | None] = mapped_column(String(7))
+    kind: Mapped[str] = mapped_column(String(10))
+    amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    approval: Mapped[str] = mapped_column(Text)
+
+
+class DuesPayment(Base):
+    __tablename__ = "dues_payment"
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_uuid: Mapped[str] = mapped_column(ForeignKey("member.uuid"), index=True)
+    paid_on: Mapped[dt.date] = mapped_column(IsoDate)
+    months: Mapped[str] = mapped_column(Text, default="[]")  # canonical JSON list of YYYY-MM
+    amount: Mapped[Decimal] = mapped_column(Money)
+    kind: Mapped[str] = mapped_column(String(10), default="regular")
+    receipt: Mapped[str] = mapped_column(Text, default="")
+    collector: Mapped[str] = mapped_column(Text, default="")
+    method: Mapped[str] = mapped_column(Text, default="现金")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class DuesRemittance(Base):
+    """上缴: dues passed up to the higher committee."""
+
+    __tablename__ = "dues_remittance"
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    remitted_on: Mapped[dt.date] = mapped_column(IsoDate)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    period: Mapped[str] = mapped_column(String(7))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
 class JournalEntry(Base):
     __tablename__ = "journal"
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -195,4 +249,8 @@ JOURNALED = {
     "period_lock": PeriodLock.__table__,
     "entry_template": EntryTemplate.__table__,
     "branch_setting": BranchSetting.__table__,
+    "dues_base": DuesBase.__table__,
+    "dues_adjustment": DuesAdjustment.__table__,
+    "dues_payment": DuesPayment.__table__,
+    "dues_remittance": DuesRemittance.__table__,
 }

@@ -11,6 +11,10 @@ from app.storage.models import (
     Branch,
     BranchSetting,
     Correction,
+    DuesAdjustment,
+    DuesBase,
+    DuesPayment,
+    DuesRemittance,
     Entry,
     EntryTemplate,
     Member,
@@ -78,3 +82,19 @@ def template_rows(conn: Connection) -> list[Row[Any]]:
 
 def setting_rows(conn: Connection) -> dict[str, Row[Any]]:
     return {r.key: r for r in conn.execute(select(BranchSetting.__table__))}
+
+
+def dues_base_rows(conn: Connection) -> list[Row[Any]]:
+    return list(conn.execute(select(DuesBase.__table__)))
+
+
+def dues_adjustment_rows(conn: Connection) -> list[Row[Any]]:
+    return list(conn.execute(select(DuesAdjustment.__table__)))
+
+
+def dues_payment_rows(conn: Connection) -> list[Row[Any]]:
+    return list(conn.execute(select(DuesPayment.__table__).order_by(DuesPayment.paid_on)))
+
+
+def dues_remittance_rows(conn: Connection) -> list[Row[Any]]:
+    return list(conn.execute(select(DuesRemittance.__table__).order_by(DuesRemittance.remitted_on)))

@@ -1,0 +1,431 @@
+"""Dues: bases, payments, the ledger grid, arrears, summaries. Salaries never leave this module's DTOs except
+in the branch's own screens: what is exported carries the band and the amounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid as uuid_mod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import Connection
+
+from app.domain.dues import (
+    ZERO,
+    Adjustment,
+    AdjustmentKind,
+    Arrears,
+    BaseEntry,
+    BaseTiming,
+    Deductions,
+    DuesError,
+    MonthDue,
+    MonthState,
+    Payment,
+    PaymentKind,
+    allocate,
+    arrears,
+    check_payment,
+    due_for_month,
+    is_large,
+    money,
+    month_state,
+    monthly_dues,
+)
+from app.domain.members import Category
+from app.domain.periods import month_code, month_first_day, month_last_day, month_of, parse_month
+from app.domain.problems import Problem
+from app.io.rules import load_rulebook
+from app.services.errors import UserError, ValidationFailed
+from app.services.roster_on_day import RosterSource
+from app.storage import repositories as repo
+from app.storage.journal import canonical_json
+from app.storage.workspace import Workspace
+
+TIMING_KEY, DEDUCTIONS_KEY = "dues.base_timing", "dues.deductions"
+
+
+# ---- policy -----------------------------------------------------------------------------------
+
+
+def policy(ws: Workspace) -> tuple[BaseTiming, Deductions]:
+    with ws.read() as conn:
+        settings = repo.setting_rows(conn)
+    timing = (
+        BaseTiming(settings[TIMING_KEY].value) if TIMING_KEY in settings else BaseTiming.WAGE_CHANGE_MONTH
+    )
+    deductions = (
+        Deductions(settings[DEDUCTIONS_KEY].value) if DEDUCTIONS_KEY in settings else Deductions.TAX_ONLY
+    )
+    return timing, deductions
+
+
+def set_policy(ws: Workspace, timing: BaseTiming, deductions: Deductions, actor: str = "书记") -> None:
+    with ws.write(actor) as writer:
+        settings = repo.setting_rows(writer.conn)
+        for key, value in ((TIMING_KEY, timing.value), (DEDUCTIONS_KEY, deductions.value)):
+            if key in settings:
+                writer.update("branch_setting", settings[key].uuid, {"value": value})
+            else:
+                writer.insert("branch_setting", [{"uuid": str(uuid_mod.uuid4()), "key": key, "value": value}])
+
+
+# ---- writing ----------------------------------------------------------------------------------
+
+
+def _member_exists(conn: Connection, member_uuid: str) -> None:
+    if repo.member_row(conn, member_uuid) is None:
+        raise UserError("找不到这名党员")
+
+
+def add_base(
+    ws: Workspace,
+    member_uuid: str,
+    effective_month: str,
+    category: Category,
+    *,
+    gross: object = None,
+    income_tax: object = "0",
+    social: object = "0",
+    fixed: object = None,
+    note: str = "",
+    actor: str = "书记",
+) -> str:
+    """Record the inputs of a member's base from a month; refused with a clear message if they are wrong."""
+    try:
+        month = parse_month(effective_month)
+        entry = BaseEntry(
+            month,
+            category,
+            money(gross, "收入") if gross not in (None, "") else None,
+            money(income_tax or "0", "个人所得税"),
+            money(social or "0", "五险一金"),
+            money(fixed, "每月金额") if fixed not in (None, "") else None,
+        )
+        _, deductions = policy(ws)
+        monthly_dues(category, entry.base(deductions), month_first_day(month), load_rulebook(), entry.fixed)
+    except (DuesError, ValueError) as exc:
+        raise ValidationFailed([Problem("党费基数", str(exc))]) from None
+    with ws.write(actor) as writer:
+        _member_exists(writer.conn, member_uuid)
+        new = str(uuid_mod.uuid4())
+        writer.insert(
+            "dues_base",
+            [
+                {
+                    "uuid": new,
+                    "member_uuid": member_uuid,
+                    "effective_month": month_code(month),
+                    "category": category.value,
+                    "gross": entry.gross,
+                    "income_tax": entry.income_tax,
+                    "social": entry.social,
+                    "fixed": entry.fixed,
+                    "note": note,
+                }
+            ],
+        )
+    return new
+
+
+def add_adjustment(
+    ws: Workspace,
+    member_uuid: str,
+    start_month: str,
+    end_month: str | None,
+    kind: AdjustmentKind,
+    approval: str,
+    amount: object = "0",
+    actor: str = "书记",
+) -> str:
+    if not approval.strip():
+        raise UserError("减免须经上级党委批准，请填写批准文号或批准情况")
+    try:
+        start = parse_month(start_month)
+        end = parse_month(end_month) if end_month else None
+        reduced = money(amount, "减免后金额") if kind is AdjustmentKind.REDUCE else ZERO
+    except (DuesError, ValueError) as exc:
+        raise UserError(str(exc)) from None
+    if end is not None and end < start:
+        raise UserError("结束月份不能早于开始月份")
+    with ws.write(actor) as writer:
+        _member_exists(writer.conn, member_uuid)
+        new = str(uuid_mod.uuid4())
+        writer.insert(
+            "dues_adjustment",
+            [
+                {
+                    "uuid": new,
+                    "member_uuid": member_uuid,
+                    "start_month": month_code(start),
+                    "end_month": month_code(end) if end is not None else None,
+                    "kind": kind.value,
+                    "amount": reduced,
+                    "approval": approval.strip(),
+                }
+            ],
+        )
+    return new
+
+
+def record_payment(
+    ws: Workspace,
+    member_uuid: str,
+    *,
+    paid_on: dt.date,
+    months: Sequence[str],
+    amount: object,
+    kind: PaymentKind = PaymentKind.REGULAR,
+    receipt: str = "",
+    collector: str = "",
+    method: str = "现金",
+    note: str = "",
+    actor: str = "书记",
+) -> tuple[str, list[str]]:
+    """Returns the payment's uuid and any warnings (a catch-up over six months, 大额党费)."""
+    try:
+        payment = Payment(
+            paid_on, tuple(parse_month(m) for m in months), money(amount), kind, receipt, collector, method
+        )
+    except (DuesError, ValueError) as exc:
+        raise ValidationFailed([Problem("交费", str(exc))]) from None
+    if paid_on > dt.date.today():
+        raise ValidationFailed([Problem("交费日期", "不能晚于今天")])
+    errors, warnings = check_payment(payment, load_rulebook())
+    if errors:
+        raise ValidationFailed([Problem("交费", e) for e in errors])
+    with ws.write(actor) as writer:
+        _member_exists(writer.conn, member_uuid)
+        new = str(uuid_mod.uuid4())
+        writer.insert(
+            "dues_payment",
+            [
+                {
+                    "uuid": new,
+                    "member_uuid": member_uuid,
+                    "paid_on": paid_on,
+                    "months": canonical_json(sorted(month_code(m) for m in payment.months)),
+                    "amount": payment.amount,
+                    "kind": kind.value,
+                    "receipt": receipt,
+                    "collector": collector,
+                    "method": method,
+                    "note": note,
+                }
+            ],
+        )
+    return new, warnings
+
+
+def add_remittance(
+    ws: Workspace, remitted_on: dt.date, amount: object, period: str, note: str = "", actor: str = "书记"
+) -> str:
+    try:
+        value = money(amount)
+        parse_month(period) if "-" in period else int(period)
+    except (DuesError, ValueError) as exc:
+        raise UserError(str(exc)) from None
+    with ws.write(actor) as writer:
+        new = str(uuid_mod.uuid4())
+        writer.insert(
+            "dues_remittance",
+            [{"uuid": new, "remitted_on": remitted_on, "amount": value, "period": period, "note": note}],
+        )
+    return new
+
+
+# ---- reading ----------------------------------------------------------------------------------
+
+
+@dataclass
+class MemberDues:
+    uuid: str
+    name: str
+    category: Category | None
+    dues: dict[int, MonthDue]  # every month owed from `first` to the horizon
+    paid: dict[int, Decimal]
+    first: int | None
+    payments: list[Payment] = field(default_factory=list)
+    voluntary: list[Payment] = field(default_factory=list)
+
+    def state(self, month: int, current: int) -> MonthState:
+        return month_state(
+            self.dues[month].amount if month in self.dues else ZERO,
+            self.paid.get(month, ZERO),
+            month,
+            current,
+        )
+
+    def band(self, month: int) -> str:
+        due = self.dues.get(month)
+        return due.rate.band if due and due.rate else ""
+
+
+@dataclass
+class DuesBook:
+    at: int
+    members: list[MemberDues]
+    timing: BaseTiming
+    deductions: Deductions
+    remittances: list[tuple[dt.date, Decimal, str, str]]
+    flag_months: int
+
+    def arrears(self, m: MemberDues) -> Arrears:
+        owed = {month: due.amount for month, due in m.dues.items()}
+        return arrears(owed, m.paid, m.first, self.at, self.flag_months)
+
+
+def _owes(source: RosterSource, uuid: str, month: int) -> bool:
+    """A member owes a month when in the branch on its first or its last day."""
+    for day in (month_first_day(month), month_last_day(month)):
+        if any(m.uuid == uuid for m in source.on(day)):
+            return True
+    return False
+
+
+def load_dues(ws: Workspace, at: int | None = None, horizon: int | None = None) -> DuesBook:
+    """Every member with a dues history, month by month up to `horizon` (default: the end of `at`'s year)."""
+    at = at if at is not None else month_of(dt.date.today())
+    timing, deductions = policy(ws)
+    rules = load_rulebook()
+    with ws.read() as conn:
+        source = RosterSource.load(conn)
+        bases = repo.dues_base_rows(conn)
+        adjustments = repo.dues_adjustment_rows(conn)
+        payments = repo.dues_payment_rows(conn)
+        remittances = repo.dues_remittance_rows(conn)
+    by_member: dict[str, list[BaseEntry]] = {}
+    for b in bases:
+        by_member.setdefault(b.member_uuid, []).append(
+            BaseEntry(
+                parse_month(b.effective_month),
+                Category(b.category),
+                b.gross,
+                b.income_tax,
+                b.social,
+                b.fixed,
+                b.uuid,
+            )
+        )
+    adj_by: dict[str, list[Adjustment]] = {}
+    for a in adjustments:
+        adj_by.setdefault(a.member_uuid, []).append(
+            Adjustment(
+                parse_month(a.start_month),
+                parse_month(a.end_month) if a.end_month else None,
+                AdjustmentKind(a.kind),
+                a.amount,
+                a.approval,
+            )
+        )
+    pay_by: dict[str, list[Payment]] = {}
+    for p in payments:
+        pay_by.setdefault(p.member_uuid, []).append(
+            Payment(
+                p.paid_on,
+                tuple(parse_month(m) for m in json.loads(p.months)),
+                p.amount,
+                PaymentKind(p.kind),
+                p.receipt,
+                p.collector,
+                p.method,
+                p.uuid,
+            )
+        )
+    horizon = (
+        horizon
+        if horizon is not None
+        else max([at - at % 12 + 11, *(m for ps in pay_by.values() for p in ps for m in p.months)])
+    )
+    members = []
+    for row in source.members:
+        entries = by_member.get(row.uuid, [])
+        own_payments = pay_by.get(row.uuid, [])
+        if not entries and not own_payments:
+            continue
+        first_base = min((e.effective for e in entries), default=None)
+        dues: dict[int, MonthDue] = {}
+        first = None
+        if first_base is not None:
+            for month in range(first_base, horizon + 1):
+                owes = _owes(source, row.uuid, month)
+                due = due_for_month(month, owes, entries, adj_by.get(row.uuid, []), timing, deductions, rules)
+                if owes and first is None:
+                    first = month
+                if first is not None:
+                    dues[month] = due
+        regular = [p for p in own_payments if p.kind is PaymentKind.REGULAR]
+        paid = allocate(regular, {m: d.amount for m, d in dues.items()})
+        members.append(
+            MemberDues(
+                row.uuid,
+                row.name,
+                Category(row.category) if row.category else None,
+                dues,
+                paid,
+                first,
+                regular,
+                [p for p in own_payments if p.kind is PaymentKind.VOLUNTARY],
+            )
+        )
+    flag = int(rules.in_force("dues.arrears_flag", month_first_day(at))["months"])
+    return DuesBook(
+        at,
+        members,
+        timing,
+        deductions,
+        [(r.remitted_on, r.amount, r.period, r.note) for r in remittances],
+        flag,
+    )
+
+
+@dataclass(frozen=True)
+class DuesStatus:
+    uuid: str
+    name: str
+    paid_through: str | None
+    months_unpaid: int
+    flags: tuple[str, ...]
+
+
+def dues_status(ws: Workspace, at: int | None = None) -> list[DuesStatus]:
+    book = load_dues(ws, at)
+    rules = load_rulebook()
+    out = []
+    for m in book.members:
+        a = book.arrears(m)
+        flags = []
+        if a.flagged:
+            flags.append("arrears_6_months")
+        if any(is_large(p, rules) for p in m.voluntary):
+            flags.append("large_voluntary")
+        out.append(DuesStatus(m.uuid, m.name, a.paid_through_code(), a.months_unpaid, tuple(flags)))
+    return sorted(out, key=lambda s: s.name)
+
+
+@dataclass(frozen=True)
+class MonthSummary:
+    month: int
+    due: Decimal
+    collected: Decimal
+
+    @property
+    def outstanding(self) -> Decimal:
+        return max(self.due - self.collected, ZERO)
+
+
+def year_summary(ws: Workspace, year: int) -> tuple[list[MonthSummary], Decimal, Decimal]:
+    """Per month of the year: due and collected (regular dues, by the month they cover); plus the year's
+    voluntary dues and 大额党费 (passed up whole, not counted as regular)."""
+    book = load_dues(ws, month_of(dt.date(year, 12, 1)))
+    rules = load_rulebook()
+    months = []
+    for month in range(year * 12, year * 12 + 12):
+        due = sum((m.dues[month].amount for m in book.members if month in m.dues), ZERO)
+        collected = sum((m.paid.get(month, ZERO) for m in book.members), ZERO)
+        months.append(MonthSummary(month, due, collected))
+    voluntary = [p for m in book.members for p in m.voluntary if p.paid_on.year == year]
+    large = sum((p.amount for p in voluntary if is_large(p, rules)), ZERO)
+    return months, sum((p.amount for p in voluntary), ZERO) - large, large
