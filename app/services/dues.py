@@ -279,10 +279,7 @@ class DuesBook:
 
 def _owes(source: RosterSource, uuid: str, month: int) -> bool:
     """A member owes a month when in the branch on its first or its last day."""
-    for day in (month_first_day(month), month_last_day(month)):
-        if any(m.uuid == uuid for m in source.on(day)):
-            return True
-    return False
+    return any(uuid in source.uuids_on(day) for day in (month_first_day(month), month_last_day(month)))
 
 
 def load_dues(ws: Workspace, at: int | None = None, horizon: int | None = None) -> DuesBook:
@@ -419,7 +416,7 @@ class MonthSummary:
 def year_summary(ws: Workspace, year: int) -> tuple[list[MonthSummary], Decimal, Decimal]:
     """Per month of the year: due and collected (regular dues, by the month they cover); plus the year's
     voluntary dues and 大额党费 (passed up whole, not counted as regular)."""
-    book = load_dues(ws, month_of(dt.date(year, 12, 1)))
+    book = load_dues(ws, month_index_of_year_end(year))
     rules = load_rulebook()
     months = []
     for month in range(year * 12, year * 12 + 12):
@@ -429,3 +426,115 @@ def year_summary(ws: Workspace, year: int) -> tuple[list[MonthSummary], Decimal,
     voluntary = [p for m in book.members for p in m.voluntary if p.paid_on.year == year]
     large = sum((p.amount for p in voluntary if is_large(p, rules)), ZERO)
     return months, sum((p.amount for p in voluntary), ZERO) - large, large
+
+
+def pay_all_present(
+    ws: Workspace,
+    month: str,
+    *,
+    paid_on: dt.date,
+    collector: str = "",
+    method: str = "现金",
+    actor: str = "书记",
+) -> int:
+    """“本月在册党员全部已交”: one payment of the outstanding amount for every member who still owes `month`.
+    Returns how many payments were recorded."""
+    target = parse_month(month)
+    book = load_dues(ws, target)
+    owing = [
+        (m, m.dues[target].amount - m.paid.get(target, ZERO))
+        for m in book.members
+        if target in m.dues and m.dues[target].amount > m.paid.get(target, ZERO)
+    ]
+    for m, amount in owing:
+        record_payment(
+            ws,
+            m.uuid,
+            paid_on=paid_on,
+            months=[month_code(target)],
+            amount=str(amount),
+            collector=collector,
+            method=method,
+            note="本月集中收缴",
+            actor=actor,
+        )
+    return len(owing)
+
+
+@dataclass(frozen=True)
+class BaseRecord:
+    uuid: str
+    effective_month: str
+    category: Category
+    base: Decimal | None  # after the branch's deduction policy
+    monthly: Decimal
+    band: str
+    inputs: str  # the entered amounts, for the branch's own eyes only
+
+
+def base_history(ws: Workspace, member_uuid: str) -> list[BaseRecord]:
+    _, deductions = policy(ws)
+    rules = load_rulebook()
+    with ws.read() as conn:
+        rows = [r for r in repo.dues_base_rows(conn) if r.member_uuid == member_uuid]
+    out = []
+    for r in sorted(rows, key=lambda r: r.effective_month):
+        entry = BaseEntry(
+            parse_month(r.effective_month),
+            Category(r.category),
+            r.gross,
+            r.income_tax,
+            r.social,
+            r.fixed,
+            r.uuid,
+        )
+        rate = monthly_dues(
+            entry.category, entry.base(deductions), month_first_day(entry.effective), rules, entry.fixed
+        )
+        parts = [
+            f"收入 {r.gross}" if r.gross is not None else "",
+            f"个税 {r.income_tax}" if r.income_tax else "",
+            f"五险一金 {r.social}" if r.social else "",
+            f"定额 {r.fixed}" if r.fixed is not None else "",
+        ]
+        out.append(
+            BaseRecord(
+                r.uuid,
+                r.effective_month,
+                entry.category,
+                entry.base(deductions),
+                rate.monthly,
+                rate.band,
+                "，".join(p for p in parts if p),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class DisclosureRow:
+    """公示: what each member paid in the year. Amounts and months only, never the salary."""
+
+    name: str
+    months_paid: int
+    regular: Decimal
+    voluntary: Decimal
+
+
+def disclosure(ws: Workspace, year: int) -> list[DisclosureRow]:
+    book = load_dues(ws, month_index_of_year_end(year))
+    rows = []
+    for m in book.members:
+        months = [
+            k
+            for k in range(year * 12, year * 12 + 12)
+            if k in m.dues and m.dues[k].amount > 0 and m.paid.get(k, ZERO) >= m.dues[k].amount
+        ]
+        regular = sum((m.paid.get(k, ZERO) for k in range(year * 12, year * 12 + 12)), ZERO)
+        voluntary = sum((p.amount for p in m.voluntary if p.paid_on.year == year), ZERO)
+        rows.append(DisclosureRow(m.name, len(months), regular, voluntary))
+    return sorted(rows, key=lambda r: r.name)
+
+
+def month_index_of_year_end(year: int) -> int:
+    return year * 12 + 11

@@ -27,6 +27,7 @@ class RosterSource:
     group_names: dict[str, str]
     _rosters: dict[int, list[RosterMember]] = field(default_factory=dict)
     _changes: list[dt.date] = field(default_factory=list)
+    _uuid_sets: dict[int, frozenset[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # The roster only changes on the days of events and flags; between them one answer serves all days.
@@ -73,6 +74,12 @@ class RosterSource:
             )
         self._rosters[key] = out
         return out
+
+    def uuids_on(self, day: dt.date) -> frozenset[str]:
+        key = bisect.bisect_right(self._changes, day)
+        if key not in self._uuid_sets:
+            self._uuid_sets[key] = frozenset(m.uuid for m in self.on(day))
+        return self._uuid_sets[key]
 
     def name(self, uuid: str) -> str:
         return next((m.name for m in self.members if m.uuid == uuid), "（已删除）")

@@ -24,10 +24,20 @@ from tests.fixtures.people import make_id
 
 
 def member(ws: Workspace, name: str, joined: PartialDate, status: Status = Status.FULL) -> str:
-    return add_member(ws, MemberDraft(name=name, id_number=make_id(dt.date(1980, 3, 3), "男", serial=len(name) + 50),
-                                      joined_on=joined, status=status,
-                                      full_on=PartialDate(joined.year + 1, joined.month or 1, joined.day or 1)
-                                      if status is Status.FULL else None))
+    return add_member(
+        ws,
+        MemberDraft(
+            name=name,
+            id_number=make_id(
+                dt.date(1960 + sum(map(ord, name)) % 30, 3, 3), "男", serial=sum(map(ord, name)) % 90 + 10
+            ),
+            joined_on=joined,
+            status=status,
+            full_on=PartialDate(joined.year + 1, joined.month or 1, joined.day or 1)
+            if status is Status.FULL
+            else None,
+        ),
+    )
 
 
 def dues_of(ws: Workspace, uuid: str, year: int = 2026) -> dict[str, Decimal]:
@@ -68,8 +78,14 @@ def test_payment_moves_paid_through_and_seven_month_catch_up_warns(branch_ws: Wo
     add_base(branch_ws, uuid, "2026-01", Category.EMPLOYED, gross="4800")
     at = parse_month("2026-10")
     assert dues_status(branch_ws, at)[0].paid_through is None
-    _, warnings = record_payment(branch_ws, uuid, paid_on=dt.date(2026, 10, 15),
-                                 months=[f"2026-{m:02d}" for m in range(1, 8)], amount="336.00", receipt="No.001")
+    _, warnings = record_payment(
+        branch_ws,
+        uuid,
+        paid_on=dt.date(2026, 10, 15),
+        months=[f"2026-{m:02d}" for m in range(1, 8)],
+        amount="336.00",
+        receipt="No.001",
+    )
     assert any("补交 7 个月" in w for w in warnings)
     [status] = dues_status(branch_ws, at)
     assert status.paid_through == "2026-07" and status.months_unpaid == 3
@@ -100,8 +116,9 @@ def test_bad_inputs_are_refused_and_nothing_is_written(branch_ws: Workspace) -> 
     with pytest.raises(ValidationFailed, match=r"0\.20"):
         add_base(branch_ws, uuid, "2026-01", Category.FARMER, fixed="1.20")
     with pytest.raises(ValidationFailed, match="垫交"):
-        record_payment(branch_ws, uuid, paid_on=dt.date(2026, 1, 5), months=["2026-01"], amount="48",
-                       method="支部垫交")
+        record_payment(
+            branch_ws, uuid, paid_on=dt.date(2026, 1, 5), months=["2026-01"], amount="48", method="支部垫交"
+        )
     with branch_ws.read() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM journal").scalar() == before
         assert verify(conn).ok
@@ -110,11 +127,43 @@ def test_bad_inputs_are_refused_and_nothing_is_written(branch_ws: Workspace) -> 
 def test_large_voluntary_dues_are_not_regular(branch_ws: Workspace) -> None:
     uuid = member(branch_ws, "吴九", PartialDate(2000, 1, 1))
     add_base(branch_ws, uuid, "2026-01", Category.EMPLOYED, gross="4800")
-    _, warnings = record_payment(branch_ws, uuid, paid_on=dt.date(2026, 2, 1), months=[], amount="1000",
-                                 kind=PaymentKind.VOLUNTARY)
+    _, warnings = record_payment(
+        branch_ws, uuid, paid_on=dt.date(2026, 2, 1), months=[], amount="1000", kind=PaymentKind.VOLUNTARY
+    )
     assert any("大额党费" in w for w in warnings)
     months, voluntary, large = year_summary(branch_ws, 2026)
     assert large == Decimal("1000.00") and voluntary == Decimal("0.00")
     assert sum(m.collected for m in months) == Decimal("0.00")
     assert months[0].due == Decimal("48.00")
     assert "large_voluntary" in dues_status(branch_ws, parse_month("2026-02"))[0].flags
+
+
+def test_all_present_paid_this_month_in_one_action(branch_ws: Workspace) -> None:
+    from app.services.dues import pay_all_present
+
+    a = member(branch_ws, "甲一", PartialDate(2000, 1, 1))
+    b = member(branch_ws, "乙二", PartialDate(2000, 1, 1))
+    add_base(branch_ws, a, "2026-01", Category.EMPLOYED, gross="4800")
+    add_base(branch_ws, b, "2026-01", Category.RETIRED, gross="5200")
+    record_payment(branch_ws, a, paid_on=dt.date(2026, 3, 2), months=["2026-03"], amount="20")  # under-paid
+    assert pay_all_present(branch_ws, "2026-03", paid_on=dt.date(2026, 3, 5), collector="组织委员") == 2
+    book = load_dues(branch_ws, parse_month("2026-03"))
+    march = parse_month("2026-03")
+    assert {m.name: m.paid[march] for m in book.members} == {
+        "甲一": Decimal("48.00"),
+        "乙二": Decimal("52.00"),
+    }
+    assert pay_all_present(branch_ws, "2026-03", paid_on=dt.date(2026, 3, 6)) == 0
+
+
+def test_base_history_shows_band_and_disclosure_has_no_salary(branch_ws: Workspace) -> None:
+    from app.services.dues import base_history, disclosure
+
+    uuid = member(branch_ws, "郑十", PartialDate(2000, 1, 1))
+    add_base(branch_ws, uuid, "2026-01", Category.EMPLOYED, gross="4800")
+    [record] = base_history(branch_ws, uuid)
+    assert record.monthly == Decimal("48.00") and "1%" in record.band and "4800" not in record.band
+    record_payment(branch_ws, uuid, paid_on=dt.date(2026, 2, 1), months=["2026-01", "2026-02"], amount="96")
+    [row] = disclosure(branch_ws, 2026)
+    assert (row.name, row.months_paid, row.regular) == ("郑十", 2, Decimal("96.00"))
+    assert "4800" not in repr(row)
