@@ -20,8 +20,9 @@ from app.domain.compliance import (
     review_findings,
 )
 from app.domain.entries import MEETING_TYPES, EntryType
-from app.domain.periods import Period, PeriodKind
+from app.domain.periods import Period, PeriodKind, month_first_day, month_of
 from app.io.rules import load_rulebook
+from app.services.dues import dues_status
 from app.services.records import RecordView, enabled_options, load_records_with_roster
 from app.services.roster_on_day import RosterSource
 from app.storage.workspace import Workspace
@@ -41,6 +42,25 @@ class OpenMakeup:
     reason: str
 
 
+def dues_findings(ws: Workspace, at: int) -> list[Finding]:
+    """Six consecutive months of unpaid dues: the branch must handle it (党章 第九条); nobody is removed."""
+    rule = load_rulebook().in_force("dues.arrears_flag", month_first_day(at))
+    found = []
+    for status in dues_status(ws, at):
+        if "arrears_6_months" in status.flags:
+            through = f"党费交至 {status.paid_through}" if status.paid_through else "尚无交费记录"
+            found.append(
+                Finding(
+                    rule.id,
+                    Severity.WARNING,
+                    status.name,
+                    f"已有连续 {rule['months']} 个月以上未交纳党费（{through}，共欠 {status.months_unpaid} 个月），"
+                    "请支部研究处理，系统不会自动除名",
+                )
+            )
+    return found
+
+
 @dataclass(frozen=True)
 class Dashboard:
     today: dt.date
@@ -50,6 +70,7 @@ class Dashboard:
     open_makeups: list[OpenMakeup]
     inactive: list[Inactive]
     findings: list[Finding]  # the current year's check
+    dues_flags: list[Finding]
 
     def overdue(self) -> list[Obligation]:
         return [o for o in self.month + self.quarter + self.year if o.status.value == "overdue"]
@@ -153,6 +174,8 @@ def check_period(ws: Workspace, period: Period, today: dt.date | None = None) ->
     today = today or dt.date.today()
     views, source = load_records_with_roster(ws)
     _, found = _findings(views, source, period, today, enabled_options(ws))
+    if period.start <= today:
+        found += dues_findings(ws, month_of(min(period.end, today)))
     order = {Severity.VIOLATION: 0, Severity.WARNING: 1}
     return sorted(found, key=lambda f: order[f.severity])
 
@@ -176,4 +199,5 @@ def dashboard(ws: Workspace, today: dt.date | None = None) -> Dashboard:
         open_makeups(views, source, today),
         _inactive(views, source, today),
         year_found,
+        dues_findings(ws, month_of(today)),
     )

@@ -167,3 +167,21 @@ def test_base_history_shows_band_and_disclosure_has_no_salary(branch_ws: Workspa
     [row] = disclosure(branch_ws, 2026)
     assert (row.name, row.months_paid, row.regular) == ("郑十", 2, Decimal("96.00"))
     assert "4800" not in repr(row)
+
+
+def test_check_and_dashboard_show_the_six_month_dues_flag(branch_ws: Workspace) -> None:
+    from app.domain.periods import Period
+    from app.services.compliance import check_period, dashboard
+
+    uuid = member(branch_ws, "冯欠", PartialDate(2000, 1, 1))
+    add_base(branch_ws, uuid, "2026-01", Category.EMPLOYED, gross="4800")
+    today = dt.date(2026, 11, 21)
+    may = [
+        f for f in check_period(branch_ws, Period.parse("2026-05"), today) if f.rule == "dues.arrears_flag"
+    ]
+    june = [
+        f for f in check_period(branch_ws, Period.parse("2026-06"), today) if f.rule == "dues.arrears_flag"
+    ]
+    assert may == [] and [f.subject for f in june] == ["冯欠"]
+    assert "不会自动除名" in june[0].message
+    assert [f.subject for f in dashboard(branch_ws, today).dues_flags] == ["冯欠"]
