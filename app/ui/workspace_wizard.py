@@ -147,6 +147,34 @@ class _CreatePage(QWizardPage):
         box.set_problems([message], [])
         return False
 
+    # Subclasses set these and implement _create.
+    name_box: FieldBox
+    code_box: FieldBox
+    path_box: FieldBox
+    path: _PathField
+    name_missing = ""
+    code_missing = ""
+
+    def _create(self, path: Path) -> Workspace:
+        raise TypeError("subclasses create the workspace")
+
+    def validatePage(self) -> bool:
+        ok = self._required(self.name_box, self.name_missing)
+        ok = self._required(self.code_box, self.code_missing) and ok
+        if not self.path.edit.text().strip():
+            self.path_box.set_problems(["请选择保存位置"], [])
+            return False
+        self.path_box.clear()
+        if not ok:
+            return False
+        try:
+            ws = self._create(with_suffix(self.path.edit.text()))
+        except UserError as exc:
+            self.path_box.set_problems([str(exc)], [])
+            return False
+        self._wizard().workspace = ws
+        return True
+
 
 class BranchPage(_CreatePage):
     def __init__(self) -> None:
@@ -176,29 +204,18 @@ class BranchPage(_CreatePage):
     def initializePage(self) -> None:
         self.path.suggest(default_path(self.name.text(), "支部记录本"))
 
-    def validatePage(self) -> bool:
-        ok = self._required(self.name_box, "请填写支部名称")
-        ok = self._required(self.code_box, "请填写支部代码（上级党委分配的编号）") and ok
-        if not self.path.edit.text().strip():
-            self.path_box.set_problems(["请选择保存位置"], [])
-            return False
-        self.path_box.clear()
-        if not ok:
-            return False
+    name_missing = "请填写支部名称"
+    code_missing = "请填写支部代码（上级党委分配的编号）"
+
+    def _create(self, path: Path) -> Workspace:
         value = self.org_class.currentData()
-        try:
-            ws = workspaces.create_branch(
-                with_suffix(self.path.edit.text()),
-                name=self.name.text(),
-                code=self.code.text(),
-                org_class=BranchClass(value) if value else None,
-                higher_committee=self.committee.text(),
-            )
-        except UserError as exc:
-            self.path_box.set_problems([str(exc)], [])
-            return False
-        self._wizard().workspace = ws
-        return True
+        return workspaces.create_branch(
+            path,
+            name=self.name.text(),
+            code=self.code.text(),
+            org_class=BranchClass(value) if value else None,
+            higher_committee=self.committee.text(),
+        )
 
 
 class CommitteePage(_CreatePage):
@@ -220,24 +237,11 @@ class CommitteePage(_CreatePage):
     def initializePage(self) -> None:
         self.path.suggest(default_path(self.name.text(), "上级党委"))
 
-    def validatePage(self) -> bool:
-        ok = self._required(self.name_box, "请填写党委名称")
-        ok = self._required(self.code_box, "请填写党委代码") and ok
-        if not self.path.edit.text().strip():
-            self.path_box.set_problems(["请选择保存位置"], [])
-            return False
-        self.path_box.clear()
-        if not ok:
-            return False
-        try:
-            ws = workspaces.create_committee(
-                with_suffix(self.path.edit.text()), name=self.name.text(), code=self.code.text()
-            )
-        except UserError as exc:
-            self.path_box.set_problems([str(exc)], [])
-            return False
-        self._wizard().workspace = ws
-        return True
+    name_missing = "请填写党委名称"
+    code_missing = "请填写党委代码"
+
+    def _create(self, path: Path) -> Workspace:
+        return workspaces.create_committee(path, name=self.name.text(), code=self.code.text())
 
 
 class OpenPage(QWizardPage):
