@@ -29,13 +29,14 @@ from app.domain.dues import (
     arrears,
     check_payment,
     due_for_month,
+    entry_in_force,
     is_large,
     money,
     month_state,
     monthly_dues,
 )
 from app.domain.members import Category
-from app.domain.periods import month_code, month_first_day, month_last_day, month_of, parse_month
+from app.domain.periods import Period, month_code, month_first_day, month_last_day, month_of, parse_month
 from app.domain.problems import Problem
 from app.io.rules import load_rulebook
 from app.services.errors import UserError, ValidationFailed
@@ -108,25 +109,27 @@ def add_base(
         monthly_dues(category, entry.base(deductions), month_first_day(month), load_rulebook(), entry.fixed)
     except (DuesError, ValueError) as exc:
         raise ValidationFailed([Problem("党费基数", str(exc))]) from None
+    values = {
+        "effective_month": month_code(month),
+        "category": category.value,
+        "gross": entry.gross,
+        "income_tax": entry.income_tax,
+        "social": entry.social,
+        "fixed": entry.fixed,
+        "note": note,
+    }
     with ws.write(actor) as writer:
         _member_exists(writer.conn, member_uuid)
+        same_month = [
+            r
+            for r in repo.dues_base_rows(writer.conn)
+            if r.member_uuid == member_uuid and r.effective_month == values["effective_month"]
+        ]
+        if same_month:  # a second base for the same month corrects the first (journaled, before and after)
+            writer.update("dues_base", same_month[0].uuid, values)
+            return same_month[0].uuid
         new = str(uuid_mod.uuid4())
-        writer.insert(
-            "dues_base",
-            [
-                {
-                    "uuid": new,
-                    "member_uuid": member_uuid,
-                    "effective_month": month_code(month),
-                    "category": category.value,
-                    "gross": entry.gross,
-                    "income_tax": entry.income_tax,
-                    "social": entry.social,
-                    "fixed": entry.fixed,
-                    "note": note,
-                }
-            ],
-        )
+        writer.insert("dues_base", [{"uuid": new, "member_uuid": member_uuid, **values}])
     return new
 
 
@@ -198,6 +201,12 @@ def record_payment(
         raise ValidationFailed([Problem("交费", e) for e in errors])
     with ws.write(actor) as writer:
         _member_exists(writer.conn, member_uuid)
+        if kind is PaymentKind.REGULAR and not any(
+            r.member_uuid == member_uuid for r in repo.dues_base_rows(writer.conn)
+        ):
+            raise ValidationFailed(
+                [Problem("交费", "该党员尚未录入党费基数，无法确定应交金额；请先录入基数")]
+            )
         new = str(uuid_mod.uuid4())
         writer.insert(
             "dues_payment",
@@ -224,7 +233,7 @@ def add_remittance(
 ) -> str:
     try:
         value = money(amount)
-        parse_month(period) if "-" in period else int(period)
+        period = Period.parse(period).code()
     except (DuesError, ValueError) as exc:
         raise UserError(str(exc)) from None
     with ws.write(actor) as writer:
@@ -355,11 +364,13 @@ def load_dues(ws: Workspace, at: int | None = None, horizon: int | None = None) 
                     dues[month] = due
         regular = [p for p in own_payments if p.kind is PaymentKind.REGULAR]
         paid = allocate(regular, {m: d.amount for m, d in dues.items()})
+        in_force = entry_in_force(entries, at, timing)
+        category = in_force.category if in_force else (Category(row.category) if row.category else None)
         members.append(
             MemberDues(
                 row.uuid,
                 row.name,
-                Category(row.category) if row.category else None,
+                category,
                 dues,
                 paid,
                 first,
@@ -428,6 +439,24 @@ def year_summary(ws: Workspace, year: int) -> tuple[list[MonthSummary], Decimal,
     return months, sum((p.amount for p in voluntary), ZERO) - large, large
 
 
+@dataclass(frozen=True)
+class Owing:
+    uuid: str
+    name: str
+    amount: Decimal
+
+
+def members_owing(ws: Workspace, month: str) -> list[Owing]:
+    """Members who still owe `month`, with the outstanding amount: what 本月全部已交 would record."""
+    target = parse_month(month)
+    book = load_dues(ws, target)
+    return [
+        Owing(m.uuid, m.name, m.dues[target].amount - m.paid.get(target, ZERO))
+        for m in book.members
+        if target in m.dues and m.dues[target].amount > m.paid.get(target, ZERO)
+    ]
+
+
 def pay_all_present(
     ws: Workspace,
     month: str,
@@ -439,20 +468,14 @@ def pay_all_present(
 ) -> int:
     """“本月在册党员全部已交”: one payment of the outstanding amount for every member who still owes `month`.
     Returns how many payments were recorded."""
-    target = parse_month(month)
-    book = load_dues(ws, target)
-    owing = [
-        (m, m.dues[target].amount - m.paid.get(target, ZERO))
-        for m in book.members
-        if target in m.dues and m.dues[target].amount > m.paid.get(target, ZERO)
-    ]
-    for m, amount in owing:
+    owing = members_owing(ws, month)
+    for item in owing:
         record_payment(
             ws,
-            m.uuid,
+            item.uuid,
             paid_on=paid_on,
-            months=[month_code(target)],
-            amount=str(amount),
+            months=[month],
+            amount=str(item.amount),
             collector=collector,
             method=method,
             note="本月集中收缴",

@@ -185,3 +185,31 @@ def test_check_and_dashboard_show_the_six_month_dues_flag(branch_ws: Workspace) 
     assert may == [] and [f.subject for f in june] == ["冯欠"]
     assert "不会自动除名" in june[0].message
     assert [f.subject for f in dashboard(branch_ws, today).dues_flags] == ["冯欠"]
+
+
+def test_a_second_base_for_the_same_month_corrects_the_first(branch_ws: Workspace) -> None:
+    from app.services.dues import base_history
+
+    uuid = member(branch_ws, "褚改", PartialDate(2000, 1, 1))
+    first = add_base(branch_ws, uuid, "2026-01", Category.EMPLOYED, gross="4800")
+    again = add_base(branch_ws, uuid, "2026-01", Category.EMPLOYED, gross="5100")
+    assert first == again
+    [record] = base_history(branch_ws, uuid)
+    assert record.monthly == Decimal("76.50")
+    with branch_ws.read() as conn:
+        assert (
+            conn.exec_driver_sql(
+                "SELECT count(*) FROM journal WHERE entity='dues_base' AND op='update'"
+            ).scalar()
+            == 1
+        )
+
+
+def test_regular_payment_needs_a_base_and_remittance_takes_quarters(branch_ws: Workspace) -> None:
+    from app.services.dues import add_remittance, load_dues
+
+    uuid = member(branch_ws, "卫无", PartialDate(2000, 1, 1))
+    with pytest.raises(ValidationFailed, match="尚未录入党费基数"):
+        record_payment(branch_ws, uuid, paid_on=dt.date(2026, 1, 5), months=["2026-01"], amount="10")
+    add_remittance(branch_ws, dt.date(2026, 4, 2), "1200.50", "2026q1")
+    assert load_dues(branch_ws, parse_month("2026-04")).remittances[0][1:3] == (Decimal("1200.50"), "2026Q1")
