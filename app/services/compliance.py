@@ -133,7 +133,12 @@ def _inactive(views: Sequence[RecordView], source: RosterSource, as_of: dt.date)
 
 
 def _findings(
-    views: Sequence[RecordView], source: RosterSource, period: Period, today: dt.date, options: Sequence[str]
+    views: Sequence[RecordView],
+    source: RosterSource,
+    period: Period,
+    today: dt.date,
+    options: Sequence[str],
+    since: dt.date | None = None,
 ) -> tuple[list[Obligation], list[Finding]]:
     rules = load_rulebook()
     in_period = [v for v in views if period.contains(v.draft.date)]
@@ -147,6 +152,8 @@ def _findings(
         _has_committee(source, as_of),
         options,
     )
+    if since is not None:  # months that ended before the record book began are not called overdue
+        items = [o for o in items if o.period.end >= since]
     found = obligation_findings(items)
     for view in in_period:
         found += completeness_findings(view.facts)
@@ -180,14 +187,25 @@ def check_period(ws: Workspace, period: Period, today: dt.date | None = None) ->
     return sorted(found, key=lambda f: order[f.severity])
 
 
+def record_book_began(ws: Workspace, views: Sequence[RecordView]) -> dt.date:
+    """The earlier of the workspace's creation and its first entry: the home page judges from then on
+    (`check --period` still judges any period asked for)."""
+    created = ws.meta("created_at")
+    began = dt.datetime.fromisoformat(created).date() if created else dt.date.today()
+    return min([began, *(v.draft.date for v in views)])
+
+
 def dashboard(ws: Workspace, today: dt.date | None = None) -> Dashboard:
     today = today or dt.date.today()
     views, source = load_records_with_roster(ws)
     options = enabled_options(ws)
-    month, _ = _findings(views, source, Period.containing(today, PeriodKind.MONTH), today, options)
-    quarter_items, _ = _findings(views, source, Period.containing(today, PeriodKind.QUARTER), today, options)
+    since = record_book_began(ws, views)
+    month, _ = _findings(views, source, Period.containing(today, PeriodKind.MONTH), today, options, since)
+    quarter_items, _ = _findings(
+        views, source, Period.containing(today, PeriodKind.QUARTER), today, options, since
+    )
     year_items, year_found = _findings(
-        views, source, Period.containing(today, PeriodKind.YEAR), today, options
+        views, source, Period.containing(today, PeriodKind.YEAR), today, options, since
     )
     quarter = [o for o in quarter_items if o.period.kind is PeriodKind.QUARTER]
     year = [o for o in year_items if o.period.kind is PeriodKind.YEAR]

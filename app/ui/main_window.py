@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
 
 from app.services import workspaces
 from app.services.errors import UserError
+from app.ui.dues_page import DuesPage
 from app.ui.home_page import HomePage
 from app.ui.messages import show_error, show_info
 from app.ui.pages import Page, PlaceholderPage
+from app.ui.record_book_page import RecordBookPage
 from app.ui.roster_page import RosterPage
 from app.ui.session import Session
 from app.ui.settings_page import SettingsPage
@@ -39,12 +41,9 @@ def _placeholder(title: str, purpose: str) -> PageFactory:
 
 BRANCH_SECTIONS: tuple[tuple[str, PageFactory], ...] = (
     ("首页", HomePage),
-    (
-        "记录本",
-        _placeholder("记录本", "记录“三会一课”、主题党日、组织生活会等会议和活动，核对应到人数与表决结果。"),
-    ),
+    ("记录本", RecordBookPage),
     ("党员", RosterPage),
-    ("党费", _placeholder("党费", "按月记录党费收缴，按规定的比例核算每名党员应交的金额，生成收缴明细。")),
+    ("党费", DuesPage),
     ("打印", _placeholder("打印", "打印党员花名册、会议记录等表格，生僻字也能正确打印。")),
     ("上报", _placeholder("上报", "把本支部的记录做成带签名的上报文件，用U盘交给上级党委。")),
     ("设置", SettingsPage),

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtWidgets import QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from app.ui.form_fields import set_role
 from app.ui.session import Session
@@ -40,6 +40,27 @@ class Page(QWidget):
 
     def reload(self) -> None:
         """Read the data again from the services; pages override."""
+
+
+class OpenableTableView(QTableView):
+    """Enter opens the current row, as a double-click does."""
+
+    open_requested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.open_requested.emit()
+            return
+        super().keyPressEvent(event)
+
+
+def action_button(text: str, tip: str = "") -> QPushButton:
+    """A page's button: never the default, so Enter in a table or field does not press it."""
+    button = QPushButton(text)
+    button.setAutoDefault(False)
+    if tip:
+        button.setToolTip(tip)
+    return button
 
 
 def title_label(text: str, parent: QWidget | None = None) -> QLabel:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +31,7 @@ from app.ui.form_fields import to_qdate
 from app.ui.member_dialog import MemberDialog
 from app.ui.membership_event_dialog import MembershipEventDialog
 from app.ui.messages import show_error
-from app.ui.pages import Page
+from app.ui.pages import OpenableTableView, Page, action_button
 from app.ui.roster_model import COL, COLUMNS, FORMER_LABEL, RosterTableModel
 from app.ui.session import Session
 from app.ui.workers import BackgroundTask
@@ -42,24 +40,8 @@ ALL = "全部"
 EMPTY = "（未填）"
 
 
-class RosterTableView(QTableView):
-    """Enter opens the member, as a double-click does."""
-
-    open_requested = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.open_requested.emit()
-            return
-        super().keyPressEvent(event)
-
-
-def _button(text: str, tip: str = "") -> QPushButton:
-    button = QPushButton(text)
-    button.setAutoDefault(False)
-    if tip:
-        button.setToolTip(tip)
-    return button
+RosterTableView = OpenableTableView
+_button = action_button
 
 
 class RosterPage(Page):

@@ -8,6 +8,7 @@ from app.ui.backups_tab import BackupsTab
 from app.ui.branch_profile_tab import BranchProfileTab
 from app.ui.form_fields import set_role
 from app.ui.journal_check_tab import JournalCheckTab
+from app.ui.local_rules_tab import LocalRulesTab
 from app.ui.pages import Page
 from app.ui.session import Session
 
@@ -34,9 +35,12 @@ class SettingsPage(Page):
         super().__init__(session, "设置", parent)
         self.tabs = QTabWidget()
         self.profile_tab: BranchProfileTab | CommitteeInfoTab
+        self.rules_tab: LocalRulesTab | None = None
         if session.is_branch:
             self.profile_tab = BranchProfileTab(session)
             self.tabs.addTab(self.profile_tab, "支部信息")
+            self.rules_tab = LocalRulesTab(session)
+            self.tabs.addTab(self.rules_tab, "地方规定")
         else:
             self.profile_tab = CommitteeInfoTab(session)
             self.tabs.addTab(self.profile_tab, "党委信息")
@@ -49,5 +53,6 @@ class SettingsPage(Page):
         layout.addWidget(self.tabs)
 
     def reload(self) -> None:
-        for tab in (self.profile_tab, self.backups_tab, self.journal_tab):
-            tab.reload()
+        for tab in (self.profile_tab, self.rules_tab, self.backups_tab, self.journal_tab):
+            if tab is not None:
+                tab.reload()

@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import warnings
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 _running: set[BackgroundTask] = set()  # a QThread must outlive its work even if its dialog is closed
+_collector_was_enabled = True
+
+
+def _pause_collector() -> None:
+    """While work runs in a thread, Python's cyclic garbage collector is paused.
+
+    The collector runs in whatever thread happens to allocate; a worker allocates a lot, so it would
+    often be a worker that frees the unreachable cycles, and any Qt object among them (an old page's
+    model, a closed dialog's wrapper) would be destroyed in that thread, which crashes Qt. Reference
+    counting still frees everything not in a cycle; the cycles wait for the GUI thread."""
+    global _collector_was_enabled
+    _collector_was_enabled = gc.isenabled()
+    gc.disable()
+
+
+def _resume_collector() -> None:
+    if _collector_was_enabled:
+        gc.enable()
+        gc.collect()  # here, on the GUI thread
 
 
 class _Worker(QObject):
@@ -51,6 +73,8 @@ class BackgroundTask(QObject):
         self.running = False
 
     def start(self) -> None:
+        if not _running:
+            _pause_collector()
         _running.add(self)
         self.running = True
         self._thread.start()
@@ -63,12 +87,25 @@ class BackgroundTask(QObject):
         self._thread.wait()
         self.running = False
         _running.discard(self)
+        if not _running:
+            _resume_collector()
         if not self.cancelled:
             if exc is None:
                 self.succeeded.emit(result)
             else:
                 self.failed.emit(exc)
         self.finished.emit()
+        self._release()
+
+    def _release(self) -> None:
+        """Drop the connections that tie this task to its worker and to its listeners (a page holds the
+        task, the task's signals hold the page's slots). Without them the objects are freed by reference
+        counting here, on the GUI thread; left in a cycle, Python's collector would free them whenever it
+        runs, which may be inside another task's worker thread, and Qt objects must not die there."""
+        for signal in (self.succeeded, self.failed, self.finished, self._worker.done, self._thread.started):
+            with contextlib.suppress(RuntimeError, TypeError), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # nothing was connected
+                signal.disconnect()
 
     def wait(self, msecs: int = 30_000) -> bool:
         return self._thread.wait(msecs)

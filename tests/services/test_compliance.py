@@ -171,3 +171,17 @@ def test_dashboard_lists_due_items_open_makeups_by_team(branch: Branch) -> None:
 def test_org_life_in_q4_is_compliant_without_a_note(branch: Branch) -> None:
     entry(branch, EntryType.ORG_LIFE, dt.date(2025, 12, 10))
     assert rules_hit(check_period(branch.ws, Period.parse("2025"), TODAY), "frequency.org_life") == []
+
+
+def test_dashboard_does_not_call_months_before_the_record_book_overdue(branch: Branch) -> None:
+    entry(
+        branch, EntryType.BRANCH_COMMITTEE, dt.date(2026, 9, 3)
+    )  # the first entry: the book began in September
+    board = dashboard(branch.ws, TODAY)
+    overdue_months = {
+        f.message[:8]
+        for f in board.findings
+        if f.rule == "frequency.branch_committee" and f.severity.value == "violation"
+    }
+    assert overdue_months == {"2026年10月"}  # September was held; January–August are before the book
+    assert rules_hit(check_period(branch.ws, Period.parse("2026-03"), TODAY), "frequency.branch_committee")

@@ -13,6 +13,7 @@ from app.ui import workers
 from app.ui.main_window import MainWindow
 from app.ui.qt_app import configure_application
 from app.ui.session import Session
+from tests.fixtures.branch import Branch, build_branch
 from tests.ui.helpers import stop_pending_answers
 
 # The offscreen platform cannot pass window size limits to a window system and says so on every
@@ -64,6 +65,12 @@ def _session(path: Path) -> Iterator[Session]:
 @pytest.fixture
 def branch_session(branch_path: Path) -> Iterator[Session]:
     yield from _session(branch_path)
+
+
+@pytest.fixture
+def branch(branch_session: Session) -> Branch:
+    """The small real branch of tests/fixtures/branch.py (committee of 3, groups 一组 and 二组) in branch_session."""
+    return build_branch(branch_session.ws)
 
 
 @pytest.fixture

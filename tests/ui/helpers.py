@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
@@ -21,6 +21,28 @@ def type_chinese(widget: QWidget, text: str) -> None:
     event = QInputMethodEvent()
     event.setCommitString(text)
     QApplication.sendEvent(widget, event)
+
+
+def wait_active(qtbot: QtBot, widget: QWidget) -> None:
+    """Until the widget's window has the keyboard (qtbot.waitActive only works as a `with` block)."""
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget.window())
+
+
+@dataclass
+class Keyboard:
+    """Keys sent the way a user types them: to whatever has the keyboard focus, and counted."""
+
+    qtbot: QtBot
+    count: int = 0
+    log: list[str] = field(default_factory=list)
+
+    def press(self, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+        target = QApplication.focusWidget() or QApplication.activeWindow()
+        assert target is not None, "no widget has the keyboard focus"
+        self.qtbot.keyClick(target, key, modifier)
+        self.count += 1
+        name = key.name.removeprefix("Key_")
+        self.log.append(f"Ctrl+{name}" if modifier & Qt.KeyboardModifier.ControlModifier else name)
 
 
 def leave(widget: QWidget) -> None:

@@ -189,3 +189,33 @@ def test_restore_in_the_main_window_rebuilds_pages(
     assert first.uuid in {m.uuid for m in roster.load_roster(demo_session.ws)}
     demo_window.show_section(demo_window.section_titles().index("党员"))
     assert demo_window.current_page().model.row_of(first.uuid) is not None  # type: ignore[attr-defined]
+
+
+def test_local_rule_for_party_lectures_is_chosen_by_the_branch(
+    qtbot: QtBot, settings: SettingsPage, branch_session: Session
+) -> None:
+    from app.services import records
+    from app.ui.home_page import HomePage
+
+    assert settings.tabs.tabText(1) == "地方规定"
+    tab = settings.rules_tab
+    assert tab is not None
+    box = tab.boxes["frequency.party_lecture"]
+    assert box.text() == "党课每季度至少 1 次（地方规定）" and not box.isChecked()
+    home = HomePage(branch_session)
+    qtbot.addWidget(home)
+    home.show()
+    qtbot.waitUntil(lambda: home.dashboard is not None, timeout=10_000)
+    assert not any("党课" in line for line in home.quarter.texts())
+
+    box.click()
+    assert records.enabled_options(branch_session.ws) == ["frequency.party_lecture"]
+    assert tab.saved.text().startswith("已保存")
+    qtbot.waitUntil(lambda: any("党课" in line for line in home.quarter.texts()), timeout=10_000)
+
+    again = SettingsPage(branch_session)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.rules_tab is not None and again.rules_tab.boxes["frequency.party_lecture"].isChecked()
+    again.rules_tab.boxes["frequency.party_lecture"].click()
+    assert records.enabled_options(branch_session.ws) == []

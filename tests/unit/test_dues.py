@@ -26,15 +26,27 @@ NOW = dt.date(2026, 11, 1)
 
 
 def rate(category: Category, base: str | None, day: dt.date = NOW, fixed: str | None = None) -> Decimal:
-    return monthly_dues(category, Decimal(base) if base else None, day, RULES,
-                        Decimal(fixed) if fixed else None).monthly
+    return monthly_dues(
+        category, Decimal(base) if base else None, day, RULES, Decimal(fixed) if fixed else None
+    ).monthly
 
 
 @pytest.mark.parametrize(
     ("base", "monthly"),
-    [("4800", "48.00"), ("3000.00", "15.00"), ("3000.01", "30.00"), ("5000", "50.00"), ("5000.01", "75.00"),
-     ("5100", "76.50"), ("4900", "49.00"), ("10000", "150.00"), ("10000.01", "200.00"), ("0", "0.00"),
-     ("2999.99", "15.00"), ("1234.57", "6.17")],
+    [
+        ("4800", "48.00"),
+        ("3000.00", "15.00"),
+        ("3000.01", "30.00"),
+        ("5000", "50.00"),
+        ("5000.01", "75.00"),
+        ("5100", "76.50"),
+        ("4900", "49.00"),
+        ("10000", "150.00"),
+        ("10000.01", "200.00"),
+        ("0", "0.00"),
+        ("2999.99", "15.00"),
+        ("1234.57", "6.17"),
+    ],
 )
 def test_wage_bands_whole_base_inclusive_bounds(base: str, monthly: str) -> None:
     assert rate(Category.EMPLOYED, base) == Decimal(monthly)
@@ -82,7 +94,9 @@ def test_floats_never_become_money() -> None:
 
 
 def test_deductions_policy_changes_the_base() -> None:
-    entry = BaseEntry(month_index(2026, 1), Category.EMPLOYED, Decimal("6000"), Decimal("200"), Decimal("900"))
+    entry = BaseEntry(
+        month_index(2026, 1), Category.EMPLOYED, Decimal("6000"), Decimal("200"), Decimal("900")
+    )
     assert entry.base(Deductions.TAX_ONLY) == Decimal("5800.00")
     assert entry.base(Deductions.TAX_AND_SOCIAL) == Decimal("4900.00")
 
@@ -100,7 +114,9 @@ def test_catch_up_over_six_months_warns_and_advancing_is_refused() -> None:
     assert any("补交 7 个月" in w for w in warnings)
     _, six = check_payment(Payment(dt.date(2026, 10, 1), months[:6], Decimal("288.00")), RULES)
     assert six == []
-    errors, _ = check_payment(Payment(dt.date(2026, 10, 1), months[:1], Decimal("48"), method="单位垫交"), RULES)
+    errors, _ = check_payment(
+        Payment(dt.date(2026, 10, 1), months[:1], Decimal("48"), method="单位垫交"), RULES
+    )
     assert errors
 
 
