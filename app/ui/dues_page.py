@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from PySide6.QtCore import QCollator, QLocale, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtCore import QCollator, QLocale, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -15,8 +15,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -45,7 +43,7 @@ from app.ui.dues_payment_dialog import PaymentDialog
 from app.ui.dues_summary import DuesSummary
 from app.ui.form_fields import set_role
 from app.ui.messages import show_info
-from app.ui.pages import Page
+from app.ui.pages import OpenableTableView, Page, action_button
 from app.ui.session import Session
 
 BASE_COLUMNS = {
@@ -61,25 +59,6 @@ LEGEND = (
     ("future", "未到期"),
     ("not_due", "— 无需交纳"),
 )
-
-
-class DuesTableView(QTableView):
-    """Enter on a row records a payment for that member, as a double-click does."""
-
-    open_requested = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.open_requested.emit()
-            return
-        super().keyPressEvent(event)
-
-
-def _button(text: str, tip: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setAutoDefault(False)
-    button.setToolTip(tip)
-    return button
 
 
 def _legend_chip(key: str, text: str) -> QLabel:
@@ -109,15 +88,17 @@ class DuesPage(Page):
         self.search.setPlaceholderText("搜索姓名（Ctrl+F）")
         self.search.setClearButtonEnabled(True)
         self.search.setFixedWidth(self.fontMetrics().horizontalAdvance("搜索姓名（Ctrl+F）") + 48)
-        self.base_button = _button(
+        self.base_button = action_button(
             "录入基数…", "录入或调整选中党员的党费基数（工资、离退休费等），按规定比例算出月交党费"
         )
-        self.pay_button = _button("登记交费…", "登记选中党员交的党费：交了哪几个月、多少钱（回车或双击一行）")
-        self.pay_all_button = _button(
+        self.pay_button = action_button(
+            "登记交费…", "登记选中党员交的党费：交了哪几个月、多少钱（回车或双击一行）"
+        )
+        self.pay_all_button = action_button(
             "本月全部已交", "本月还没交足的党员，每人按本月未交的金额登记一笔交费（先确认）"
         )
-        self.adjust_button = _button("减免…", "经上级党委批准的少交或免交")
-        self.remit_button = _button("上缴登记…", "记录交给上级党委的党费")
+        self.adjust_button = action_button("减免…", "经上级党委批准的少交或免交")
+        self.remit_button = action_button("上缴登记…", "记录交给上级党委的党费")
         top = QHBoxLayout()
         top.addWidget(year_label)
         top.addWidget(self.year)
@@ -135,13 +116,13 @@ class DuesPage(Page):
 
         self.policy_label = QLabel()
         set_role(self.policy_label, "hint")
-        self.policy_button = _button("修改…", "按上级党委的要求选择基数的核定办法和“税后”的扣除项目")
+        self.policy_button = action_button("修改…", "按上级党委的要求选择基数的核定办法和“税后”的扣除项目")
         policy_row = QHBoxLayout()
         policy_row.addWidget(self.policy_label)
         policy_row.addWidget(self.policy_button)
         policy_row.addStretch(1)
 
-        self.table = DuesTableView()
+        self.table = OpenableTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
