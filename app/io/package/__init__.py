@@ -1,0 +1,1 @@
+"""Signed export packages: minisign-compatible signatures and the passphrase-protected secret key."""
