@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.domain.compliance import (
+    DueStatus,
     Finding,
     Inactive,
     Obligation,
@@ -71,9 +72,11 @@ class Dashboard:
     inactive: list[Inactive]
     findings: list[Finding]  # the current year's check
     dues_flags: list[Finding]
+    year_all: list[Obligation]  # every sub-period of this year, for the overdue summary
 
     def overdue(self) -> list[Obligation]:
-        return [o for o in self.month + self.quarter + self.year if o.status.value == "overdue"]
+        """Every meeting of this year, since the record book began, whose month or quarter ended without it."""
+        return [o for o in self.year_all if o.status is DueStatus.OVERDUE]
 
 
 def _groups_on(source: RosterSource, day: dt.date) -> dict[str, str]:
@@ -218,4 +221,5 @@ def dashboard(ws: Workspace, today: dt.date | None = None) -> Dashboard:
         _inactive(views, source, today),
         year_found,
         dues_findings(ws, month_of(today)),
+        year_items,
     )

@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.compliance import DUE_LABELS, DueStatus, Finding, Inactive, Obligation
-from app.domain.compliance import Severity as FindingSeverity
+from app.domain.compliance import DUE_LABELS, DueStatus, Inactive, Obligation
 from app.services.compliance import OpenMakeup
 from app.ui.form_fields import set_role
 
@@ -52,20 +51,11 @@ def obligation_text(item: Obligation, today: dt.date) -> str:
     return text + (f"　{item.note}" if item.note else "")
 
 
-def overdue_findings(findings: Sequence[Finding]) -> list[Finding]:
-    """Meetings the rules asked for in an ended month or quarter of this year that were not held."""
-    return [
-        f for f in findings if f.rule.startswith("frequency.") and f.severity is FindingSeverity.VIOLATION
-    ]
-
-
-def overdue_lines(findings: Sequence[Finding], year: int, shown: int = 4) -> list[str]:
+def overdue_lines(items: Sequence[Obligation], year: int, shown: int = 4) -> list[str]:
     """One line per kind of meeting: in which months or quarters of the year it was not held."""
     by_subject: dict[str, list[str]] = {}
-    for finding in overdue_findings(findings):
-        end = finding.message.find("未召开")
-        label = finding.message[:end] if end > 0 else finding.message
-        by_subject.setdefault(finding.subject, []).append(label)
+    for item in items:
+        by_subject.setdefault(item.what, []).append(item.period.label())
     prefix = f"{year}年"
     lines = []
     for subject, labels in by_subject.items():

@@ -23,7 +23,7 @@ from app.domain.members import Status
 from app.services import branch_profile, compliance, journal_check, records, roster
 from app.services.compliance import Dashboard
 from app.storage.journal import VerifyResult
-from app.ui.dashboard_view import InactiveList, MakeupTree, ObligationBox, overdue_findings, overdue_lines
+from app.ui.dashboard_view import InactiveList, MakeupTree, ObligationBox, overdue_lines
 from app.ui.entry_dialog import EntryDialog
 from app.ui.form_fields import chinese_date, days_phrase, set_role
 from app.ui.pages import Page, title_label
@@ -212,12 +212,14 @@ class HomePage(Page):
         self.month.set_items(board.month, board.today)
         self.quarter.set_items(board.quarter, board.today)
         self.year.set_items(board.year, board.today)
-        overdue = overdue_findings(board.findings)
-        lines = overdue_lines(board.findings, board.today.year)
+        overdue = board.overdue()
+        lines = overdue_lines(overdue, board.today.year)
         if lines:
             shown = "\n".join(f"· {line}" for line in lines)
             self.overdue.setText(f"⚠ 本年度已逾期 {len(overdue)} 次会议，请尽快召开并如实记录：\n{shown}")
-            self.overdue.setToolTip("\n".join(f.message for f in overdue))
+            self.overdue.setToolTip(
+                "\n".join(f"{o.period.label()}未召开{o.what}（{o.source}）" for o in overdue)
+            )
         self.overdue.setVisible(bool(lines))
         self.makeups.set_items(board.open_makeups)
         self._right.setStretch(0, 1 if board.open_makeups else 0)  # an empty list takes no room

@@ -23,3 +23,33 @@ def test_six_months_unpaid_is_named_on_the_home_page(
     qtbot.waitUntil(lambda: home.dashboard is not None, timeout=10_000)
     assert home.dues_flags.isVisible()
     assert "党员丁" in home.dues_flags.text() and "不会自动除名" in home.dues_flags.text()
+
+
+def test_overdue_meetings_are_summarised_by_kind_and_month(
+    qtbot: QtBot, branch: Branch, branch_session: Session
+) -> None:
+    from app.domain.entries import EntryDraft, EntryType
+    from app.domain.periods import Period, PeriodKind
+    from app.services.records import add_entry
+
+    today = dt.date.today()
+    if today.month < 3:  # the summary is about this year's ended months; make sure one has ended
+        today = dt.date(today.year, 3, 15)
+    first = dt.date(today.year, 1, 10)
+    add_entry(
+        branch_session.ws,
+        EntryDraft(EntryType.THEME_DAY, first, host="书记甲", recorder="组织乙", topics=("学习",)),
+        today=today,
+    )
+    home = HomePage(branch_session)
+    qtbot.addWidget(home)
+    home.show()
+    qtbot.waitUntil(lambda: home.dashboard is not None, timeout=10_000)
+    board = home.dashboard
+    assert board is not None
+    february = Period.containing(dt.date(today.year, 2, 1), PeriodKind.MONTH)
+    missed = [o for o in board.overdue() if o.what == "主题党日"]
+    if dt.date.today() > february.end:
+        assert february in [o.period for o in missed]
+        assert "主题党日：" in home.overdue.text() and "2月" in home.overdue.text()
+    assert all(o.period.start >= dt.date(today.year, 1, 1) for o in board.overdue())
