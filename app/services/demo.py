@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 from pathlib import Path
 
 from app.domain.branch import BranchClass
+from app.domain.entries import Absence, AbsenceReason, EntryDraft, EntryType, Resolution
 from app.domain.id_number import check_digit
 from app.domain.members import Category, MemberDraft, Post, Status
 from app.domain.partial_date import PartialDate
-from app.services import branch_profile
+from app.domain.periods import month_code, month_of
+from app.services import branch_profile, dues, records
 from app.services.roster import group_uuids, write_new_members
+from app.services.roster_on_day import RosterSource
 from app.services.workspaces import create_branch
 from app.storage.workspace import Workspace
 
@@ -89,7 +93,9 @@ def demo_drafts(count: int, today: dt.date, seed: int = 2026) -> list[MemberDraf
     return drafts
 
 
-def create_demo_workspace(path: Path, members: int = 28, today: dt.date | None = None) -> Workspace:
+def create_demo_workspace(
+    path: Path, members: int = 28, today: dt.date | None = None, activity: bool = False
+) -> Workspace:
     today = today or dt.date.today()
     ws = create_branch(
         path,
@@ -112,4 +118,91 @@ def create_demo_workspace(path: Path, members: int = 28, today: dt.date | None =
         term_years_set=None,
         actor="示例数据",
     )
+    if activity:
+        seed_activity(ws, today)
     return ws
+
+
+def seed_activity(ws: Workspace, today: dt.date, seed: int = 2026) -> None:
+    """A few recent meetings and this year's dues, so a newcomer sees the record book and the ledger at work.
+    Every date is in the past and every entry passes the same checks as one typed in."""
+    rng = random.Random(seed)
+    with ws.read() as conn:
+        source = RosterSource.load(conn)
+
+    def people(day: dt.date) -> tuple[list, list, str, str]:  # type: ignore[type-arg]
+        roster = source.on(day)
+        committee = [m for m in roster if m.on_committee]
+        secretary = next((m.name for m in committee), roster[0].name)
+        recorder = committee[1].name if len(committee) > 1 else roster[1].name
+        return roster, committee, secretary, recorder
+
+    drafts = []
+    for days_ago, kind in (
+        (70, EntryType.BRANCH_COMMITTEE),
+        (60, EntryType.PARTY_CONGRESS),
+        (45, EntryType.THEME_DAY),
+        (12, EntryType.BRANCH_COMMITTEE),
+    ):
+        day = today - dt.timedelta(days=days_ago)
+        roster, committee, secretary, recorder = people(day)
+        pool = committee if kind is EntryType.BRANCH_COMMITTEE else [m for m in roster if not m.on_committee]
+        absent = rng.sample(pool, 1 if kind is EntryType.BRANCH_COMMITTEE else 3)
+        voters = sum(1 for m in roster if m.votes) - sum(1 for m in absent if m.votes)
+        drafts.append(
+            EntryDraft(
+                kind,
+                day,
+                dt.time(19, 0),
+                dt.time(20, 30),
+                "车间三楼会议室",
+                secretary,
+                recorder,
+                absences=tuple(
+                    Absence(m.uuid, rng.choice([AbsenceReason.SHIFT, AbsenceReason.TRIP])) for m in absent
+                ),
+                topics=("学习上级文件精神", "研究本月工作")
+                if kind is not EntryType.THEME_DAY
+                else ("重温入党誓词",),
+                minutes="一、学习内容：……\n二、讨论发言：……\n三、决定事项：……",
+                resolutions=(Resolution("同意本月工作安排", yes=voters),)
+                if kind is EntryType.PARTY_CONGRESS
+                else (),
+            )
+        )
+    with ws.write("示例数据") as writer:
+        records.write_entries(writer, drafts)
+
+    january = month_code(month_of(dt.date(today.year, 1, 1)))
+    for member in source.on(today):
+        row = next(m for m in source.members if m.uuid == member.uuid)
+        category = Category(row.category) if row.category else Category.EMPLOYED
+        if category is Category.RETIRED:
+            dues.add_base(
+                ws, member.uuid, january, category, gross=str(rng.randrange(3000, 6500)), actor="示例数据"
+            )
+        else:
+            dues.add_base(
+                ws,
+                member.uuid,
+                january,
+                Category.EMPLOYED,
+                gross=str(rng.randrange(3500, 9500)),
+                income_tax=str(rng.randrange(0, 300)),
+                actor="示例数据",
+            )
+    book = dues.load_dues(ws, month_of(today))
+    for index, member in enumerate(book.members):
+        paid_until = month_of(today) - (index % 4 == 3) * 2 - 1  # most paid through last month, a few behind
+        months = [k for k in sorted(member.dues) if k <= paid_until and member.dues[k].amount > 0]
+        if months:
+            amount = sum((member.dues[k].amount for k in months), Decimal("0.00"))
+            dues.record_payment(
+                ws,
+                member.uuid,
+                paid_on=today - dt.timedelta(days=3),
+                months=[month_code(k) for k in months],
+                amount=str(amount),
+                collector="组织委员",
+                actor="示例数据",
+            )

@@ -24,7 +24,7 @@ def demo_path() -> Path:
 def _open_or_create_demo(path: Path) -> Workspace:
     if path.exists():
         return workspaces.open_existing(path)
-    return demo.create_demo_workspace(path)
+    return demo.create_demo_workspace(path, activity=True)
 
 
 def open_startup_workspace(
@@ -39,7 +39,7 @@ def open_startup_workspace(
     try:
         if path is not None:
             if demo_requested and not path.exists():
-                return demo.create_demo_workspace(path)
+                return demo.create_demo_workspace(path, activity=True)
             return workspaces.open_existing(path)
         last = workspaces.last_workspace()
         if last is not None and last.exists():
