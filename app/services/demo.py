@@ -133,8 +133,11 @@ def seed_activity(ws: Workspace, today: dt.date, seed: int = 2026) -> None:
     def people(day: dt.date) -> tuple[list, list, str, str]:  # type: ignore[type-arg]
         roster = source.on(day)
         committee = [m for m in roster if m.on_committee]
-        secretary = next((m.name for m in committee), roster[0].name)
-        recorder = committee[1].name if len(committee) > 1 else roster[1].name
+        posts = {m.uuid: m.post for m in source.members}
+        secretary = next((m.name for m in committee if posts[m.uuid] == Post.SECRETARY.value), roster[0].name)
+        recorder = next(
+            (m.name for m in committee if posts[m.uuid] == Post.ORGANISATION.value), roster[1].name
+        )
         return roster, committee, secretary, recorder
 
     drafts = []

@@ -19,6 +19,7 @@ from app.domain.dues import MONTH_STATE_LABELS, ZERO, MonthState, Rate
 from app.domain.members import CATEGORY_LABELS, Category
 from app.domain.periods import month_label
 from app.services.dues import DuesBook, MemberDues
+from app.ui.table_layout import keep_rows_through_relayout
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -308,23 +309,13 @@ class DuesTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if column < 0:
             return
-        self.layoutAboutToBeChanged.emit()
-        persistent = self.persistentIndexList()
-        held = [
-            self._visible[p.row()] if p.isValid() and p.row() < len(self._visible) else None
-            for p in persistent
-        ]
-        self._sort_column, self._sort_order = column, order
-        self._visible = self._filtered(self._sorted())
-        position = {row: n for n, row in enumerate(self._visible)}
-        self.changePersistentIndexList(
-            persistent,
-            [
-                self.index(position[h], p.column()) if h is not None and h in position else QModelIndex()
-                for p, h in zip(persistent, held, strict=True)
-            ],
-        )
-        self.layoutChanged.emit()
+
+        def rebuild() -> list[int]:
+            self._sort_column, self._sort_order = column, order
+            self._visible = self._filtered(self._sorted())
+            return self._visible
+
+        keep_rows_through_relayout(self, self._visible, rebuild)
 
     # -- Qt model -------------------------------------------------------------------------------
 

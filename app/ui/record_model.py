@@ -25,6 +25,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from app.domain.entries import ENTRY_TYPE_LABELS, MEETING_TYPES, VOTING_TYPES, EntryType
 from app.domain.periods import Period
 from app.services.records import RecordView
+from app.ui.table_layout import keep_rows_through_relayout
 
 RED, GREEN, AMBER, GREY = "#c62828", "#2e7d32", "#9a5b00", "#777777"
 CORRECTED = "已更正"
@@ -297,21 +298,13 @@ class RecordTableModel(QAbstractTableModel):
         return rows
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.layoutAboutToBeChanged.emit()
-        persistent = self.persistentIndexList()
-        held = [self._visible[p.row()] if p.isValid() else None for p in persistent]
-        self._sort_column, self._sort_order = column, order
-        self._order = self._sorted()
-        self._visible = self._filtered()
-        position = {row: i for i, row in enumerate(self._visible)}
-        self.changePersistentIndexList(
-            persistent,
-            [
-                self.index(position[h], p.column()) if h is not None and h in position else QModelIndex()
-                for p, h in zip(persistent, held, strict=True)
-            ],
-        )
-        self.layoutChanged.emit()
+        def rebuild() -> list[int]:
+            self._sort_column, self._sort_order = column, order
+            self._order = self._sorted()
+            self._visible = self._filtered()
+            return self._visible
+
+        keep_rows_through_relayout(self, self._visible, rebuild)
 
     # -- Qt model -------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from PySide6.QtGui import QBrush, QColor
 from app.domain.members import CATEGORY_LABELS, STATUS_LABELS, MemberDraft, Status
 from app.domain.partial_date import PartialDate
 from app.services.roster import MemberView
+from app.ui.table_layout import keep_rows_through_relayout
 
 FORMER_LABEL = "（已离开）"
 _Index = QModelIndex | QPersistentModelIndex
@@ -161,21 +162,13 @@ class RosterTableModel(QAbstractTableModel):
         return rows
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.layoutAboutToBeChanged.emit()
-        persistent = self.persistentIndexList()  # the view's selection and current row
-        held = [self._visible[p.row()] if p.isValid() else None for p in persistent]
-        self._sort_column, self._sort_order = column, order
-        self._order = self._sorted(column, order)
-        self._visible = self._filtered()
-        position = {member: row for row, member in enumerate(self._visible)}
-        self.changePersistentIndexList(
-            persistent,
-            [
-                self.index(position[m], p.column()) if m is not None else QModelIndex()
-                for p, m in zip(persistent, held, strict=True)
-            ],
-        )
-        self.layoutChanged.emit()
+        def rebuild() -> list[int]:
+            self._sort_column, self._sort_order = column, order
+            self._order = self._sorted(column, order)
+            self._visible = self._filtered()
+            return self._visible
+
+        keep_rows_through_relayout(self, self._visible, rebuild)
 
     # -- Qt model -------------------------------------------------------------------------------
 
