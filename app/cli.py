@@ -14,10 +14,10 @@ from typing import Any
 
 from app import __version__
 from app.domain.branch import BranchClass
-from app.domain.members import MemberDraft
 from app.domain.partial_date import PartialDate
 from app.services import workspaces
 from app.services.errors import UserError
+from app.services.json_views import finding_json, member_json, record_json
 from app.storage.workspace import Workspace, WorkspaceKind
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -95,32 +95,6 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 # ---- roster -----------------------------------------------------------------------------
-
-
-def member_json(uuid: str, draft: MemberDraft) -> dict[str, Any]:
-    return {
-        "uuid": uuid,
-        "name": draft.name,
-        "gender": draft.gender,
-        "ethnicity": draft.ethnicity,
-        "birth_date": _iso(draft.birth_date),
-        "id_number": draft.id_number,
-        "education": draft.education,
-        "status": draft.status.value,
-        "category": draft.category.value if draft.category else None,
-        "post": draft.post.value if draft.post else None,
-        "joined_on": _iso(draft.joined_on),
-        "full_on": _iso(draft.full_on),
-        "group": draft.group or None,
-        "team": draft.team or None,
-        "phone": draft.phone,
-        "native_place": draft.native_place,
-        "work_start": _iso(draft.work_start),
-        "job": draft.job,
-        "is_mobile": draft.is_mobile,
-        "mobile_to": draft.mobile_to or None,
-        "note": draft.note,
-    }
 
 
 def cmd_roster_list(args: argparse.Namespace) -> int:
@@ -248,54 +222,6 @@ def _period(text: str):  # type: ignore[no-untyped-def]
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def record_json(view: Any, group_names: dict[str, str]) -> dict[str, Any]:
-    from app.domain.entry_codec import entry_to_dict
-
-    d = view.draft
-    facts = view.facts
-    data = entry_to_dict(d)
-    reasons = {a.member_uuid: a for a in d.absences}
-    made, absentees = view.makeup_progress()
-    data.update(
-        {
-            "uuid": view.uuid,
-            "type_label": view.type_label,
-            "group": group_names.get(d.group_uuid) if d.group_uuid else None,
-            "expected": len(facts.attendance.expected),
-            "present": len(facts.attendance.present),
-            "absent": len(facts.attendance.absent),
-            "entitled_voters": facts.attendance.entitled_voters,
-            "present_voters": facts.attendance.present_voters,
-            "quorate": facts.quorum.quorate if facts.quorum else None,
-            "exactly_half": facts.quorum.exactly_at_threshold if facts.quorum else None,
-            "expected_members": [{"uuid": m.uuid, "name": m.name} for m in facts.attendance.expected],
-            "present_members": [{"uuid": m.uuid, "name": m.name} for m in facts.attendance.present],
-            "absent_members": [
-                {
-                    "uuid": m.uuid,
-                    "name": m.name,
-                    "reason": reasons[m.uuid].reason.value,
-                    "text": reasons[m.uuid].reason_text,
-                }
-                for m in facts.attendance.absent
-            ],
-            "made_up": made,
-            "absentees": absentees,
-            "locked": view.locked,
-            "corrections": [
-                {"uuid": c.uuid, "made_on": c.made_on.isoformat(), "reason": c.reason, "changed": c.changed()}
-                for c in view.corrections
-            ],
-        }
-    )
-    for resolution, outcome in zip(data["resolutions"], facts.outcomes, strict=False):
-        resolution["passed"] = outcome.passed
-        resolution["total_yes"] = outcome.yes
-    for resolution in data["resolutions"]:
-        resolution.setdefault("passed", None)
-    return data
-
-
 def cmd_records_import(args: argparse.Namespace) -> int:
     from app.services.records_import import import_records
 
@@ -349,10 +275,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         findings = check_period(ws, args.period)
     finally:
         workspaces.close(ws)
-    data = [
-        {"rule": f.rule, "severity": f.severity.value, "subject": f.subject, "message": f.message}
-        for f in findings
-    ]
+    data = [finding_json(f) for f in findings]
 
     def text() -> str:
         if not findings:

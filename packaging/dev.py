@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-# Qt's xcb/offscreen platforms need these shared libraries; minisign checks packages in tests.
+# Qt's xcb/offscreen platforms need these shared libraries; minisign and age check packages in tests.
 APT_PACKAGES = {
     "libEGL.so.1": "libegl1",
     "libGL.so.1": "libgl1",
@@ -35,7 +35,7 @@ APT_PACKAGES = {
     "libxcb-shape.so.0": "libxcb-shape0",
     "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
 }
-APT_TOOLS = {"sqlite3": "sqlite3", "pdftoppm": "poppler-utils", "minisign": "minisign"}
+APT_TOOLS = {"sqlite3": "sqlite3", "pdftoppm": "poppler-utils", "minisign": "minisign", "age": "age"}
 
 
 def run(*cmd: str | Path, check: bool = True) -> int:

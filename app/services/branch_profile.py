@@ -12,6 +12,7 @@ from app.io.rules import load_rulebook
 from app.services.errors import UserError
 from app.services.roster_on_day import RosterSource
 from app.storage import repositories as repo
+from app.storage.journal import JournaledWriter
 from app.storage.workspace import Workspace, WorkspaceKind
 
 
@@ -178,3 +179,18 @@ def delete_group(ws: Workspace, uuid: str, actor: str = "书记") -> None:
         if members:
             raise UserError(f"该党小组还有 {len(members)} 名党员，请先把他们调到其他小组")
         writer.delete("party_group", uuid)
+
+
+def put_setting(writer: JournaledWriter, key: str, value: str) -> None:
+    """Set a branch option (journaled), creating it the first time."""
+    row = repo.setting_rows(writer.conn).get(key)
+    if row:
+        writer.update("branch_setting", row.uuid, {"value": value})
+    else:
+        writer.insert("branch_setting", [{"uuid": str(uuid_mod.uuid4()), "key": key, "value": value}])
+
+
+def get_setting(ws: Workspace, key: str) -> str | None:
+    with ws.read() as conn:
+        row = repo.setting_rows(conn).get(key)
+    return row.value if row else None

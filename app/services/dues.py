@@ -39,6 +39,7 @@ from app.domain.members import Category
 from app.domain.periods import Period, month_code, month_first_day, month_last_day, month_of, parse_month
 from app.domain.problems import Problem
 from app.io.rules import load_rulebook
+from app.services.branch_profile import put_setting
 from app.services.errors import UserError, ValidationFailed
 from app.services.roster_on_day import RosterSource
 from app.storage import repositories as repo
@@ -65,12 +66,8 @@ def policy(ws: Workspace) -> tuple[BaseTiming, Deductions]:
 
 def set_policy(ws: Workspace, timing: BaseTiming, deductions: Deductions, actor: str = "书记") -> None:
     with ws.write(actor) as writer:
-        settings = repo.setting_rows(writer.conn)
         for key, value in ((TIMING_KEY, timing.value), (DEDUCTIONS_KEY, deductions.value)):
-            if key in settings:
-                writer.update("branch_setting", settings[key].uuid, {"value": value})
-            else:
-                writer.insert("branch_setting", [{"uuid": str(uuid_mod.uuid4()), "key": key, "value": value}])
+            put_setting(writer, key, value)
 
 
 # ---- writing ----------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from app.domain.periods import Period
 from app.domain.problems import Problem, Severity
 from app.io.rules import load_rulebook
 from app.io.templates import default_templates
+from app.services.branch_profile import put_setting
 from app.services.errors import UserError, ValidationFailed
 from app.services.roster_on_day import WATCH, RosterSource
 from app.storage import repositories as repo
@@ -318,24 +319,30 @@ LOCK_STATES = {"submitted": "已上报", "archived": "已归档"}
 def lock_period(
     ws: Workspace, period: Period, state: str = "submitted", actor: str = "书记", today: dt.date | None = None
 ) -> None:
+    with ws.write(actor) as writer:
+        lock_period_in(writer, period, state, today)
+
+
+def lock_period_in(writer: JournaledWriter, period: Period, state: str, today: dt.date | None = None) -> None:
+    """Lock within the caller's transaction (an export locks together with recording the package)."""
     if state not in LOCK_STATES:
         raise UserError(f"未知的锁定状态：{state}")
-    with ws.write(actor) as writer:
-        existing = {r.period: r for r in repo.period_lock_rows(writer.conn)}
-        if period.code() in existing:
+    existing = {r.period: r for r in repo.period_lock_rows(writer.conn)}
+    if period.code() in existing:
+        if existing[period.code()].state != "archived":  # an archived year stays archived
             writer.update("period_lock", existing[period.code()].uuid, {"state": state})
-        else:
-            writer.insert(
-                "period_lock",
-                [
-                    {
-                        "uuid": str(uuid_mod.uuid4()),
-                        "period": period.code(),
-                        "state": state,
-                        "locked_on": today or dt.date.today(),
-                    }
-                ],
-            )
+    else:
+        writer.insert(
+            "period_lock",
+            [
+                {
+                    "uuid": str(uuid_mod.uuid4()),
+                    "period": period.code(),
+                    "state": state,
+                    "locked_on": today or dt.date.today(),
+                }
+            ],
+        )
 
 
 def add_watch(
@@ -413,13 +420,7 @@ def set_option(ws: Workspace, rule_id: str, enabled: bool, actor: str = "书记"
     current = current | {rule_id} if enabled else current - {rule_id}
     value = canonical_json(sorted(current))
     with ws.write(actor) as writer:
-        row = repo.setting_rows(writer.conn).get(OPTIONS_KEY)
-        if row:
-            writer.update("branch_setting", row.uuid, {"value": value})
-        else:
-            writer.insert(
-                "branch_setting", [{"uuid": str(uuid_mod.uuid4()), "key": OPTIONS_KEY, "value": value}]
-            )
+        put_setting(writer, OPTIONS_KEY, value)
 
 
 def roster_source(ws: Workspace) -> RosterSource:

@@ -20,14 +20,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, delete, insert, select, text, update
 
+from app.domain.canonical import canonical_json
 from app.storage.models import JOURNALED, JournalEntry
 
 GENESIS = "0" * 64
 journal_table = JournalEntry.__table__
-
-
-def canonical_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def entry_hash(prev_hash: str, body: Mapping[str, Any]) -> str:

@@ -222,6 +222,132 @@ class DuesRemittance(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+# ---- signing keys and packages (branch side) --------------------------------------------------
+
+
+class SigningKey(Base):
+    """The branch's package-signing key. The secret half lives encrypted in the workspace folder
+    (keys/KEYID.key); here are the public half and its history, journaled."""
+
+    __tablename__ = "signing_key"
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(16), unique=True)
+    public_key: Mapped[str] = mapped_column(Text)
+    created_on: Mapped[dt.date] = mapped_column(IsoDate)
+    retired_on: Mapped[dt.date | None] = mapped_column(IsoDate)
+    predecessor: Mapped[str | None] = mapped_column(String(16))
+    handover: Mapped[str] = mapped_column(Text, default="")  # statement + signature by the old key
+
+
+class PackageExport(Base):
+    """A package the branch exported: sequence number and hash chain."""
+
+    __tablename__ = "package_export"
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sequence: Mapped[int] = mapped_column(Integer, unique=True)
+    periods: Mapped[str] = mapped_column(Text)  # canonical JSON list of period codes
+    created_at: Mapped[str] = mapped_column(String(32))
+    sha256: Mapped[str] = mapped_column(String(64))
+    previous_sha256: Mapped[str | None] = mapped_column(String(64))
+    journal_head: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(16))
+    file_name: Mapped[str] = mapped_column(Text)
+    encrypted: Mapped[bool] = mapped_column(Flag, default=False)
+
+
+# ---- committee side ----------------------------------------------------------------------------
+
+
+class EnrolledBranch(Base):
+    __tablename__ = "enrolled_branch"
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    org_class: Mapped[int | None] = mapped_column(Integer)
+    enrolled_on: Mapped[dt.date] = mapped_column(IsoDate)
+
+
+class EnrolledKey(Base):
+    """A branch public key pinned by the committee. state: active / revoked / replaced."""
+
+    __tablename__ = "enrolled_key"
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    branch_code: Mapped[str] = mapped_column(String(40), index=True)
+    key_id: Mapped[str] = mapped_column(String(16), unique=True)
+    public_key: Mapped[str] = mapped_column(Text)
+    enrolled_on: Mapped[dt.date] = mapped_column(IsoDate)
+    state: Mapped[str] = mapped_column(String(10), default="active")
+    ended_on: Mapped[dt.date | None] = mapped_column(IsoDate)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReceivedPackage(Base):
+    """A package the committee imported. The file itself is kept in the workspace folder as evidence."""
+
+    __tablename__ = "received_package"
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    branch_code: Mapped[str] = mapped_column(String(40))
+    sequence: Mapped[int] = mapped_column(Integer)
+    periods: Mapped[str] = mapped_column(Text)  # canonical JSON list of period codes
+    sha256: Mapped[str] = mapped_column(String(64))
+    previous_sha256: Mapped[str | None] = mapped_column(String(64))
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    journal_head: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[str] = mapped_column(String(32))
+    imported_at: Mapped[str] = mapped_column(String(32))
+    file_name: Mapped[str] = mapped_column(Text)
+    counts: Mapped[str] = mapped_column(Text, default="{}")
+
+    __table_args__ = (Index("ux_received_package_branch_seq", "branch_code", "sequence", unique=True),)
+
+
+class BranchRecord(Base):
+    """A branch's record (entry, member, correction) as its latest package carried it. Derived from the
+    signed packages kept in the folder, so not journaled row by row (the import is)."""
+
+    __tablename__ = "branch_record"
+    branch_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    day: Mapped[str | None] = mapped_column(String(10))  # entries: their date
+    sha256: Mapped[str] = mapped_column(String(64))
+    sequence: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[str] = mapped_column(Text)
+
+
+class BranchPeriod(Base):
+    """What a branch reported for one period: counts, dues and findings (derived, see BranchRecord)."""
+
+    __tablename__ = "branch_period"
+    branch_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    sequence: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[str] = mapped_column(String(32))
+    members: Mapped[int] = mapped_column(Integer)
+    entries: Mapped[int] = mapped_column(Integer)
+    dues_due: Mapped[Decimal] = mapped_column(Money)
+    dues_collected: Mapped[Decimal] = mapped_column(Money)
+    violations: Mapped[int] = mapped_column(Integer)
+    warnings: Mapped[int] = mapped_column(Integer)
+    findings: Mapped[str] = mapped_column(Text, default="[]")
+
+
+class BranchMember(Base):
+    """A branch's roster as of the end of the latest period it reported: the columns statistics count."""
+
+    __tablename__ = "branch_member"
+    branch_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    as_of: Mapped[str] = mapped_column(String(10))
+    gender: Mapped[str] = mapped_column(String(2), default="")
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    birth_month: Mapped[int | None] = mapped_column(Integer)
+    education: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(14))
+    category: Mapped[str | None] = mapped_column(String(20))
+
+
 class JournalEntry(Base):
     __tablename__ = "journal"
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -253,4 +379,9 @@ JOURNALED = {
     "dues_adjustment": DuesAdjustment.__table__,
     "dues_payment": DuesPayment.__table__,
     "dues_remittance": DuesRemittance.__table__,
+    "signing_key": SigningKey.__table__,
+    "package_export": PackageExport.__table__,
+    "enrolled_branch": EnrolledBranch.__table__,
+    "enrolled_key": EnrolledKey.__table__,
+    "received_package": ReceivedPackage.__table__,
 }

@@ -31,10 +31,12 @@ __all__ = [
     "SignatureError",
     "fingerprint",
     "generate",
+    "key_id_text",
     "parse_public_key",
     "public_key_file_text",
     "public_key_line",
     "sign",
+    "signature_key_id",
     "verify",
 ]
 
@@ -97,6 +99,22 @@ def parse_public_key(text: str) -> tuple[bytes, bytes]:
     if raw[:2] != PUBLIC_KEY_ALG:
         raise SignatureError("公钥使用了不支持的算法")
     return raw[2 : 2 + KEY_ID_BYTES], raw[2 + KEY_ID_BYTES :]
+
+
+def key_id_text(key_id: bytes) -> str:
+    """The key id as the minisign tool prints it (a little-endian 64-bit number in upper-case hex)."""
+    return key_id[::-1].hex().upper()
+
+
+def signature_key_id(signature_text: str) -> bytes:
+    """The key id a .minisig file claims, read before verifying so the right public key can be found."""
+    lines = [line for line in signature_text.replace("\r\n", "\n").split("\n") if line]
+    if len(lines) < 2:
+        raise SignatureError("签名文件格式不正确")
+    raw = _b64decode(lines[1], "签名文件格式不正确")
+    if len(raw) != 2 + KEY_ID_BYTES + 64:
+        raise SignatureError("签名文件格式不正确")
+    return raw[2 : 2 + KEY_ID_BYTES]
 
 
 def fingerprint(key_id: bytes, public: bytes) -> str:

@@ -35,7 +35,9 @@ __all__ = [
     "KeyFileError",
     "WeakPassphrase",
     "WrongPassphrase",
+    "decrypt_age_identity",
     "decrypt_secret",
+    "encrypt_age_identity",
     "encrypt_secret",
 ]
 
@@ -158,3 +160,46 @@ def _unb64(text: str) -> bytes:
     if not isinstance(text, str):
         raise TypeError("expected a base64 string")
     return base64.b64decode(text, validate=True)
+
+
+AGE_IDENTITY_FORMAT = "branchbook-age-identity"
+
+
+def encrypt_age_identity(identity: str, passphrase: str) -> str:
+    """The committee's age decryption key, behind the same scrypt + SecretBox as signing keys."""
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise WeakPassphrase(f"密码太短，至少需要 {MIN_PASSPHRASE_LENGTH} 个字符")
+    salt = os.urandom(SALT_BYTES)
+    nonce = os.urandom(nacl.secret.SecretBox.NONCE_SIZE)
+    ciphertext = (
+        nacl.secret.SecretBox(_derive(passphrase, salt)).encrypt(identity.encode("ascii"), nonce).ciphertext
+    )
+    document = {
+        "format": AGE_IDENTITY_FORMAT,
+        "version": VERSION,
+        "kdf": "scrypt",
+        "n": SCRYPT_N,
+        "r": SCRYPT_R,
+        "p": SCRYPT_P,
+        "salt": _b64(salt),
+        "nonce": _b64(nonce),
+        "ciphertext": _b64(ciphertext),
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def decrypt_age_identity(text: str, passphrase: str) -> str:
+    try:
+        document = json.loads(text)
+        if document.get("format") != AGE_IDENTITY_FORMAT or document.get("n") != SCRYPT_N:
+            raise KeyFileError("这不是 BranchBook 的解密密钥文件")
+        salt, nonce = _unb64(document["salt"]), _unb64(document["nonce"])
+        ciphertext = _unb64(document["ciphertext"])
+    except (json.JSONDecodeError, AttributeError, KeyError, TypeError, ValueError, binascii.Error):
+        raise KeyFileError("解密密钥文件已损坏，无法读取") from None
+    if len(salt) != SALT_BYTES or len(nonce) != nacl.secret.SecretBox.NONCE_SIZE:
+        raise KeyFileError("解密密钥文件已损坏，无法读取")
+    try:
+        return nacl.secret.SecretBox(_derive(passphrase, salt)).decrypt(ciphertext, nonce).decode("ascii")
+    except (nacl.exceptions.CryptoError, UnicodeDecodeError):
+        raise WrongPassphrase("密码不正确") from None
