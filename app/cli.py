@@ -538,6 +538,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", parents=[common], help="从备份恢复（先检查备份是否完好）")
     p.add_argument("backup")
     p.set_defaults(func=cmd_restore)
+    from app.cli_packages import add_commands
+
+    add_commands(sub, common, _Parser)
+
     p = sub.add_parser("demo", parents=[common], help="新建示例支部工作区")
     p.set_defaults(func=cmd_demo)
     return parser

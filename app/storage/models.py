@@ -315,6 +315,9 @@ class BranchRecord(Base):
     sequence: Mapped[int] = mapped_column(Integer)
     payload: Mapped[str] = mapped_column(Text)
 
+    # The committee matches records on their UUID; one index finds a UUID under any branch.
+    __table_args__ = (Index("ix_branch_record_uuid", "uuid"),)
+
 
 class BranchPeriod(Base):
     """What a branch reported for one period: counts, dues and findings (derived, see BranchRecord)."""

@@ -69,6 +69,13 @@ def _make_engine(path: Path) -> Engine:
         cur.execute("PRAGMA synchronous=FULL")  # a power cut must not lose a saved change
         cur.execute("PRAGMA busy_timeout=5000")
         cur.close()
+        # Let SQLAlchemy, not the driver, decide where transactions begin, so SAVEPOINTs work
+        # (per-package savepoints in a committee import); BEGIN is emitted below.
+        dbapi_conn.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
 
     return engine
 

@@ -25,6 +25,7 @@ from app.ui.home_page import HomePage
 from app.ui.messages import show_error, show_info
 from app.ui.pages import Page, PlaceholderPage
 from app.ui.record_book_page import RecordBookPage
+from app.ui.report_page import ReportPage
 from app.ui.roster_page import RosterPage
 from app.ui.session import Session
 from app.ui.settings_page import SettingsPage
@@ -45,7 +46,7 @@ BRANCH_SECTIONS: tuple[tuple[str, PageFactory], ...] = (
     ("党员", RosterPage),
     ("党费", DuesPage),
     ("打印", _placeholder("打印", "打印党员花名册、会议记录等表格，生僻字也能正确打印。")),
-    ("上报", _placeholder("上报", "把本支部的记录做成带签名的上报文件，用U盘交给上级党委。")),
+    ("上报", ReportPage),
     ("设置", SettingsPage),
 )
 COMMITTEE_SECTIONS: tuple[tuple[str, PageFactory], ...] = (

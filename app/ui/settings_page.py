@@ -1,4 +1,4 @@
-"""设置: tabs for the branch (or committee) profile, backups and the data check."""
+"""设置: tabs for the branch (or committee) profile, backups, the data check and the signing key."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from app.ui.journal_check_tab import JournalCheckTab
 from app.ui.local_rules_tab import LocalRulesTab
 from app.ui.pages import Page
 from app.ui.session import Session
+from app.ui.signing_key_tab import SigningKeyTab
 
 
 class CommitteeInfoTab(QWidget):
@@ -36,6 +37,7 @@ class SettingsPage(Page):
         self.tabs = QTabWidget()
         self.profile_tab: BranchProfileTab | CommitteeInfoTab
         self.rules_tab: LocalRulesTab | None = None
+        self.key_tab: SigningKeyTab | None = None
         if session.is_branch:
             self.profile_tab = BranchProfileTab(session)
             self.tabs.addTab(self.profile_tab, "支部信息")
@@ -48,11 +50,14 @@ class SettingsPage(Page):
         self.journal_tab = JournalCheckTab(session)
         self.tabs.addTab(self.backups_tab, "备份与恢复")
         self.tabs.addTab(self.journal_tab, "数据校验")
+        if session.is_branch:
+            self.key_tab = SigningKeyTab(session)
+            self.tabs.addTab(self.key_tab, "签名密钥")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(self.tabs)
 
     def reload(self) -> None:
-        for tab in (self.profile_tab, self.rules_tab, self.backups_tab, self.journal_tab):
+        for tab in (self.profile_tab, self.rules_tab, self.backups_tab, self.journal_tab, self.key_tab):
             if tab is not None:
                 tab.reload()

@@ -54,6 +54,7 @@ def upgrade() -> None:
         sa.Column("payload", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("branch_code", "kind", "uuid", name=op.f("pk_branch_record")),
     )
+    op.create_index("ix_branch_record_uuid", "branch_record", ["uuid"], unique=False)
     op.create_table(
         "enrolled_branch",
         sa.Column("uuid", sa.String(length=36), nullable=False),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import stat
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -40,6 +41,10 @@ class Limits:
 
 
 LIMITS = Limits()
+
+# What zipfile raises when reading a damaged member: zlib.error for a broken deflate stream,
+# RuntimeError when a damaged flag bit claims the member is encrypted.
+_DAMAGED = (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error, RuntimeError)
 
 
 def write_zip(files: Mapping[str, bytes]) -> bytes:
@@ -84,8 +89,8 @@ def read_zip(data: bytes, limits: Limits = LIMITS) -> dict[str, bytes]:
         if _unsafe_name(name):
             raise PackageRejected("unsafe_path", f"包内有不安全的文件路径：{name}")
         mode = info.external_attr >> 16
-        if stat.S_ISLNK(mode) or info.is_dir():
-            raise PackageRejected("unsafe_path", f"包内有链接或目录：{name}")
+        if stat.S_IFMT(mode) not in (0, stat.S_IFREG) or info.is_dir():  # links, dirs, devices, fifos
+            raise PackageRejected("unsafe_path", f"包内有链接、目录或特殊文件：{name}")
         if name in names:
             raise PackageRejected("file_set", f"包内文件重复：{name}")
         names.add(name)
@@ -102,7 +107,7 @@ def read_zip(data: bytes, limits: Limits = LIMITS) -> dict[str, bytes]:
             with archive.open(info) as member:
                 # Read one byte past the declared size: a lying header cannot smuggle more in.
                 content = member.read(min(info.file_size, limits.member_bytes) + 1)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
+        except _DAMAGED:
             raise PackageRejected("truncated", f"包内文件 {info.filename} 已损坏或不完整") from None
         if len(content) != info.file_size:
             raise PackageRejected("bomb", f"包内文件 {info.filename} 的实际大小与记录不符")
