@@ -77,6 +77,7 @@ class ExportRecord:
     sha256: str
     file_name: str
     encrypted: bool
+    journal_head: str
 
 
 def history(ws: Workspace) -> list[ExportRecord]:
@@ -84,14 +85,15 @@ def history(ws: Workspace) -> list[ExportRecord]:
         rows = conn.execute(select(PackageExport.__table__).order_by(PackageExport.sequence)).all()
     return [
         ExportRecord(
-            r.sequence, tuple(json.loads(r.periods)), r.created_at, r.sha256, r.file_name, r.encrypted
+            r.sequence, tuple(json.loads(r.periods)), r.created_at, r.sha256, r.file_name, r.encrypted, r.journal_head
         )
         for r in rows
     ]
 
 
 def default_file_name(ws: Workspace, period: Period) -> str:
-    sequence = (history(ws)[-1].sequence if history(ws) else 0) + 1
+    past = history(ws)
+    sequence = (past[-1].sequence if past else 0) + 1
     return f"{load_profile(ws).code}-{period.code()}-第{sequence}号{PACKAGE_SUFFIX}"
 
 
@@ -204,6 +206,13 @@ def package_data(ws: Workspace, period: Period, last_head: str | None, today: dt
     }
 
 
+def preview_counts(ws: Workspace, period: Period, today: dt.date | None = None) -> dict[str, int]:
+    """What the next package for `period` would carry, as export_package would count it."""
+    past = history(ws)
+    data = package_data(ws, period, past[-1].journal_head if past else None, today or dt.date.today())
+    return counts_of(data)
+
+
 def counts_of(data: dict[str, Any]) -> dict[str, int]:
     return {
         "members": len(data["data/roster.json"]),
@@ -232,8 +241,8 @@ def export_package(
     """Seal, sign and write the package, then mark the period submitted. Nothing is written on error."""
     now = now or _now()
     today = now.date()
-    if today < period.end:
-        raise UserError(f"{period.label()}尚未结束（到 {period.end.isoformat()}），结束后才能上报")
+    if today <= period.end:
+        raise UserError(f"{period.label()}尚未结束（到 {period.end.isoformat()} 为止），结束后才能上报")
     key = current_key(ws)
     if key is None:
         raise UserError("本支部还没有签名密钥，请先在“设置 → 签名密钥”中生成")
@@ -247,12 +256,8 @@ def export_package(
     say("正在整理本期记录……")
     past = history(ws)
     last_sha = past[-1].sha256 if past else None
+    last_head = past[-1].journal_head if past else None
     with ws.read() as conn:
-        last_head = (
-            conn.execute(select(PackageExport.journal_head).order_by(PackageExport.sequence.desc())).scalar()
-            if past
-            else None
-        )
         journal_head = head_hash(conn)
     data = package_data(ws, period, last_head, today)
     profile = load_profile(ws)

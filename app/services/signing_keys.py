@@ -70,7 +70,9 @@ def _info(row: Any) -> KeyInfo:
 
 def all_keys(ws: Workspace) -> list[KeyInfo]:
     with ws.read() as conn:
-        rows = conn.execute(select(SigningKey.__table__).order_by(SigningKey.created_on)).all()
+        rows = conn.execute(
+            select(SigningKey.__table__).order_by(SigningKey.created_on, SigningKey.retired_on.is_(None))
+        ).all()
     return [_info(r) for r in rows]
 
 

@@ -47,7 +47,7 @@ class HandoverDialog(WorkDialog):
         layout.addWidget(self._buttons("交接"))
         self._inputs = [self.old, self.new, self.again, self.reason]
         self.old.setFocus()
-        self.resize(max(self.sizeHint().width(), 560), self.sizeHint().height())
+        self.fit(600)
 
     def submit(self) -> None:
         if self.busy:

@@ -97,11 +97,21 @@ class WorkDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.bar)
 
+    def fit(self, width: int | None = None) -> None:
+        """Tall enough for the wrapped labels at this width (sizeHint ignores wrapping); never shrinks."""
+        width = max(width or self.width(), self.sizeHint().width())
+        height = self.sizeHint().height()
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            height = max(height, layout.totalHeightForWidth(width))
+        self.resize(width, max(height, self.height() if self.isVisible() else 0))
+
     def submit(self) -> None:
         """Check what was typed and start the work; subclasses override."""
 
     def refuse(self, text: str, field: QWidget | None = None) -> None:
         show_message(self.error, text, "error")
+        self.fit()
         if field is not None:
             field.setFocus()
             if isinstance(field, QLineEdit):
@@ -122,6 +132,14 @@ class WorkDialog(QDialog):
     def task(self) -> BackgroundTask | None:
         return self._task
 
+    def ask(self) -> Any:
+        """Show the dialog until it is done; what the work returned, or None if cancelled. The
+        dialog is then disposed of (it is parented to a page that lives on)."""
+        accepted = self.exec() == QDialog.DialogCode.Accepted
+        result = self.result_value if accepted else None
+        self.deleteLater()
+        return result
+
     def _said(self, text: str) -> None:
         if self.busy:
             self.status.setText(text)
@@ -134,6 +152,8 @@ class WorkDialog(QDialog):
         self.cancel_button.setEnabled(not busy)
         for widget in self._inputs:
             widget.setEnabled(not busy)
+        if busy:
+            self.fit()
 
     def _succeeded(self, result: object) -> None:
         self._set_busy(False)
@@ -204,7 +224,7 @@ class PassphraseDialog(WorkDialog):
         self._inputs = [self.passphrase, self.again, self.reveal] if new else [self.passphrase, self.reveal]
         self.reveal.toggled.connect(self._reveal)
         self.passphrase.setFocus()
-        self.resize(max(self.sizeHint().width(), 520), self.sizeHint().height())
+        self.fit(560)
 
     def _reveal(self, shown: bool) -> None:
         mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password

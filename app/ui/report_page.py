@@ -22,14 +22,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from app.domain.periods import Period, PeriodKind
 from app.services import package_export, signing_keys
 from app.services.errors import UserError
 from app.services.package_export import PACKAGE_SUFFIX, ExportedPackage, ExportRecord
-from app.storage.models import PackageExport
-from app.storage.workspace import Workspace
 from app.ui.form_fields import chinese_date, message_label, set_role, show_message
 from app.ui.messages import show_info
 from app.ui.pages import Page, action_button
@@ -69,13 +66,11 @@ def period_label(code: str) -> str:
         return code
 
 
-def _last_journal_head(ws: Workspace) -> str | None:
-    """The journal head the last package was made at, so the preview counts corrections as the export will.
-    (The export service reads the same value; ExportRecord does not carry it.)"""
-    with ws.read() as conn:
-        return conn.execute(
-            select(PackageExport.journal_head).order_by(PackageExport.sequence.desc()).limit(1)
-        ).scalar()
+def _overlaps(code: str, period: Period) -> bool:
+    try:
+        return Period.parse(code).overlaps(period)
+    except ValueError:
+        return False
 
 
 def _count_tile(caption: str, unit: str, tip: str) -> tuple[QFrame, QLabel]:
@@ -170,6 +165,12 @@ class ReportPage(Page):
         self.encrypt_hint.setWordWrap(True)
         set_role(self.encrypt_hint, "hint")
         self.export_button = action_button("生成上报包…", "选择保存位置，输入签名密钥口令，生成并签名上报包")
+        font = self.export_button.font()
+        font.setBold(True)
+        self.export_button.setFont(font)
+        self.export_button.setMinimumSize(
+            self.export_button.sizeHint().width() + 24, self.export_button.sizeHint().height() + 8
+        )
         export_row = QHBoxLayout()
         export_row.addWidget(self.export_button)
         export_row.addSpacing(16)
@@ -192,6 +193,7 @@ class ReportPage(Page):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.no_history = QLabel("还没有生成过上报包。")
+        self.no_history.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         set_role(self.no_history, "hint")
         history_layout = QVBoxLayout(history_box)
         history_layout.addWidget(self.no_history)
@@ -207,7 +209,7 @@ class ReportPage(Page):
         layout.addWidget(self.result)
         layout.addWidget(history_box, 1)
 
-        self._fill_periods(default=True)
+        self._fill_periods(default=True, preview=False)  # the preview is made when the page is first shown
         self.kind.currentIndexChanged.connect(lambda _i: self._fill_periods(default=True))
         self.period.currentIndexChanged.connect(lambda _i: self._update_preview())
         self.encrypt.toggled.connect(self._encrypt_toggled)
@@ -241,9 +243,10 @@ class ReportPage(Page):
         self.period.setCurrentIndex(index)
 
     def _exported(self, period: Period) -> list[ExportRecord]:
-        return [r for r in self.history if period.code() in r.periods]
+        """Earlier packages that covered this period or part of it (a month within a quarter sent)."""
+        return [r for r in self.history if any(_overlaps(code, period) for code in r.periods)]
 
-    def _fill_periods(self, default: bool) -> None:
+    def _fill_periods(self, default: bool, preview: bool = True) -> None:
         """The recent periods of the chosen kind, marked 未结束 or 已上报; keeps the choice unless `default`."""
         today = dt.date.today()
         kind = self.chosen_kind()
@@ -260,7 +263,8 @@ class ReportPage(Page):
             self.period.addItem(text, period.code())
         self.period.setCurrentIndex(max(self.period.findData(wanted), 0))
         self.period.blockSignals(False)
-        self._update_preview()
+        if preview:
+            self._update_preview()
 
     def _update_preview(self) -> None:
         if self.period.currentIndex() < 0:
@@ -270,17 +274,17 @@ class ReportPage(Page):
         show_message(self.result, "")
         ended = period.end < today
         ws = self.session.ws
+        problem = ""
         try:
-            data = package_export.package_data(ws, period, _last_journal_head(ws), today)
+            self.counts = package_export.preview_counts(ws, period, today)
         except UserError as exc:
-            self.counts = {}
-            show_message(self.period_state, str(exc), "error")
-        else:
-            self.counts = package_export.counts_of(data)
+            self.counts, problem = {}, str(exc)
         for key, label in self.count_labels.items():
             label.setText(str(self.counts[key]) if key in self.counts else "—")
         earlier = self._exported(period)
-        if not ended:
+        if problem:
+            show_message(self.period_state, problem, "error")
+        elif not ended:
             show_message(
                 self.period_state,
                 f"{period.label()}尚未结束（到 {chinese_date(period.end)}），结束后才能上报。"
@@ -288,15 +292,18 @@ class ReportPage(Page):
                 "error",
             )
         elif earlier:
-            numbers = "、".join(f"第 {r.sequence} 号" for r in earlier)
+            sent = "、".join(
+                f"第 {r.sequence} 号（{'、'.join(period_label(code) for code in r.periods)}）"
+                for r in earlier
+            )
             show_message(
                 self.period_state,
-                f"{period.label()}已经上报过（{numbers}）。再次上报会生成新的一号上报包，"
-                "上级党委以最新的一号为准。",
+                f"{period.label()}的记录已经上报过：{sent}。再次上报会另外生成新一号的上报包。",
                 "warning",
             )
         else:
             show_message(self.period_state, "")
+        self.lock_warning.setVisible(ended)
         self.lock_warning.setText(
             f"生成上报包后，{period.label()}将锁定为“已上报”：本期记录不能再直接修改，"
             "只能写明原因进行更正，更正随下一次上报报送。"
@@ -378,12 +385,20 @@ class ReportPage(Page):
 
     def export_to(self, period: Period, target: Path) -> ExportedPackage | None:
         """Ask for the passphrase and export; the dialog shows a refusal and lets the secretary retry."""
+        exported = self.export_dialog(period, target).ask()
+        if exported is None:
+            return None
+        assert isinstance(exported, ExportedPackage)
+        self._exported_one(exported)
+        return exported
+
+    def export_dialog(self, period: Period, target: Path) -> PassphraseDialog:
         ws = self.session.ws
         recipient = self.recipient if self.encrypt.isEnabled() and self.encrypt.isChecked() else None
-        dialog = PassphraseDialog(
+        return PassphraseDialog(
             "签名并生成上报包",
-            f"期间：{period.label()}\n文件：{target}\n"
-            f"{'加密给上级党委' if recipient else '不加密'}\n\n"
+            f"期间：{period.label()}\n保存到：{target}\n"
+            f"加密：{'加密给上级党委' if recipient else '不加密'}\n\n"
             f"生成后，{period.label()}将锁定为“已上报”。请输入签名密钥的口令：",
             lambda passphrase, say: package_export.export_package(
                 ws, period, target, passphrase, encrypt_to=recipient, progress=say
@@ -393,10 +408,8 @@ class ReportPage(Page):
             parent=self,
             log_folder=self.session.log_folder(),
         )
-        if dialog.exec() != PassphraseDialog.DialogCode.Accepted:
-            return None
-        exported = dialog.result_value
-        assert isinstance(exported, ExportedPackage)
+
+    def _exported_one(self, exported: ExportedPackage) -> None:
         self.last_export = exported
         self.session.notify_changed()  # the period is locked: the record book shows it read-only; so is this page
         labels = "、".join(period_label(code) for code in exported.periods)
@@ -416,7 +429,6 @@ class ReportPage(Page):
             "上级党委可以电话核对上面的 SHA-256 前 16 位。",
             "上报包已生成",
         )
-        return exported
 
     def go_to_key_settings(self) -> None:
         from app.ui.main_window import MainWindow  # the window holds this page; imported late

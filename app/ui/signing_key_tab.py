@@ -101,10 +101,13 @@ class SigningKeyTab(QWidget):
         self.key_form = QFormLayout()
         self.key_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.key_form.addRow("密钥编号：", self.key_id)
-        self.key_form.addRow("指纹：", self.fingerprint)
-        self.key_form.addRow("", fingerprint_hint)
         self.key_form.addRow("生成日期：", self.created)
         self.key_form.addRow("前任密钥：", self.predecessor)
+        fingerprint_label = QLabel("指纹：")
+        fingerprint_label.setBuddy(self.fingerprint)
+        fingerprint_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        fingerprint_label.setMinimumHeight(self.fingerprint.sizeHint().height())
+        self.key_form.addRow(fingerprint_label, self.fingerprint)
         self.card_button = action_button(
             "导出公钥卡…", "保存公钥文件（.pub）和可打印的公钥卡（PDF），交上级党委登记"
         )
@@ -113,6 +116,7 @@ class SigningKeyTab(QWidget):
         self.statement_button = action_button("保存交接声明…", "把最近一次换届交接声明另存，交上级党委")
         key_layout = QVBoxLayout(self.key_box)
         key_layout.addLayout(self.key_form)
+        key_layout.addWidget(fingerprint_hint)
         key_layout.addLayout(
             _row(self.card_button, self.backup_button, self.handover_button, self.statement_button)
         )
@@ -166,13 +170,21 @@ class SigningKeyTab(QWidget):
             self.key_id.setText(key.key_id)
             self.fingerprint.setText(spaced_fingerprint(key.fingerprint))
             self.created.setText(chinese_date(key.created_on))
-            self.predecessor.setText(key.predecessor or "")
+            self.predecessor.setText(self._predecessor_text(key))
             self.key_form.setRowVisible(self.predecessor, key.predecessor is not None)
             self.statement_button.setVisible(key.predecessor is not None)
         saved = package_export.package_recipient(ws)
-        if self.recipient.text().strip() == "" or not self.recipient.isModified():
+        if not self.recipient.isModified():  # keep what is being typed
             self.recipient.setText(saved)
             self.recipient.setModified(False)
+
+    def _predecessor_text(self, key: KeyInfo) -> str:
+        if key.predecessor is None:
+            return ""
+        old = next((k for k in signing_keys.all_keys(self.session.ws) if k.key_id == key.predecessor), None)
+        if old is None or old.retired_on is None:
+            return key.predecessor
+        return f"{key.predecessor}（{chinese_date(old.retired_on)}换届交接后停用）"
 
     def shown_fingerprint(self) -> str:
         """The fingerprint as shown, in the form the services write it (for tests)."""
@@ -188,8 +200,23 @@ class SigningKeyTab(QWidget):
     # -- the key -----------------------------------------------------------------------------------
 
     def create_key(self) -> bool:
+        key = self.create_dialog().ask()
+        if key is None:
+            return False
+        self._changed()
+        show_info(
+            self,
+            "已生成本支部的签名密钥。\n\n"
+            f"指纹：{key.fingerprint}\n\n"
+            "接下来请：\n"
+            "1. 点“导出公钥卡…”，打印公钥卡，连同公钥文件交上级党委登记；\n"
+            "2. 点“备份密钥…”，把密钥复制到U盘妥善保管，并牢记口令。",
+        )
+        return True
+
+    def create_dialog(self) -> PassphraseDialog:
         ws = self.session.ws
-        dialog = PassphraseDialog(
+        return PassphraseDialog(
             "生成签名密钥",
             "为本支部的签名密钥设置口令。每次生成上报包都要输入这个口令。",
             lambda passphrase, _say: signing_keys.create_key(ws, passphrase),
@@ -199,18 +226,6 @@ class SigningKeyTab(QWidget):
             parent=self,
             log_folder=self.session.log_folder(),
         )
-        if dialog.exec() != PassphraseDialog.DialogCode.Accepted:
-            return False
-        self._changed()
-        show_info(
-            self,
-            "已生成本支部的签名密钥。\n\n"
-            f"指纹：{dialog.result_value.fingerprint}\n\n"
-            "接下来请：\n"
-            "1. 点“导出公钥卡…”，打印公钥卡，连同公钥文件交上级党委登记；\n"
-            "2. 点“备份密钥…”，把密钥复制到U盘妥善保管，并牢记口令。",
-        )
-        return True
 
     def export_card(self) -> None:
         key = self.key
@@ -264,10 +279,11 @@ class SigningKeyTab(QWidget):
             return False
         old = self.key
         dialog = HandoverDialog(self.session.ws, self, self.session.log_folder())
-        if dialog.exec() != HandoverDialog.DialogCode.Accepted:
+        done = dialog.ask()
+        if done is None:
             return False
         self._changed()
-        new = dialog.result_value.new_key
+        new = done.new_key
         if confirm(
             self,
             "换届交接完成",

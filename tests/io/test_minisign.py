@@ -290,15 +290,15 @@ def test_decrypted_key_still_signs_for_stock_tool(pair: KeyPair, key_file: str) 
 
 
 def test_wrong_passphrase(key_file: str) -> None:
-    with pytest.raises(WrongPassphrase, match="密码不正确"):
+    with pytest.raises(WrongPassphrase, match="口令不正确"):
         decrypt_secret(key_file, "wrong passphrase")
-    with pytest.raises(WrongPassphrase, match="密码不正确"):
+    with pytest.raises(WrongPassphrase, match="口令不正确"):
         decrypt_secret(key_file, "short")
 
 
 @pytest.mark.parametrize("passphrase", ["", "1234567", "七个字的密码啊"])
 def test_short_passphrase_refused(pair: KeyPair, passphrase: str) -> None:
-    with pytest.raises(WeakPassphrase, match="密码太短"):
+    with pytest.raises(WeakPassphrase, match="口令太短"):
         encrypt_secret(pair, passphrase)
 
 

@@ -22,7 +22,6 @@ from app.io.package.age_crypt import generate_identity, recipient_of
 from app.services import demo, package_export, signing_keys, workspaces
 from app.ui.handover_dialog import HandoverDialog
 from app.ui.main_window import MainWindow
-from app.ui.passphrase_dialog import PassphraseDialog
 from app.ui.qt_app import create_application
 from app.ui.report_page import ReportPage, last_finished
 from app.ui.session import Session
@@ -59,14 +58,7 @@ def save_report_screenshots(outdir: Path | str) -> list[Path]:
     settings.tabs.setCurrentWidget(settings.key_tab)
     shot(window, "report-1-key-tab-empty")
 
-    create = PassphraseDialog(
-        "生成签名密钥",
-        "为本支部的签名密钥设置口令。每次生成上报包都要输入这个口令。",
-        lambda _p, _say: None,
-        new=True,
-        ok_text="生成",
-        parent=window,
-    )
+    create = settings.key_tab.create_dialog()
     create.show()
     create.passphrase.setText("short")
     create.again.setText("short")
@@ -77,8 +69,10 @@ def save_report_screenshots(outdir: Path | str) -> list[Path]:
     signing_keys.create_key(ws, "旧口令示例12345", today=today - dt.timedelta(days=400))
     signing_keys.handover(ws, "旧口令示例12345", PASSPHRASE, "换届，新任书记王伟")
     package_export.set_package_recipient(ws, recipient_of(generate_identity()))
+    quarter = last_finished(PeriodKind.QUARTER, today)
+    usb = folder / "U盘"
     package_export.export_package(
-        ws, last_finished(PeriodKind.QUARTER, today), folder / "q.bbpkg", PASSPHRASE
+        ws, quarter, usb / package_export.default_file_name(ws, quarter), PASSPHRASE
     )
     session.notify_changed()
     settings.key_tab.reload()
@@ -101,18 +95,16 @@ def save_report_screenshots(outdir: Path | str) -> list[Path]:
     shot(window, "report-6-page-unfinished-year")
     page.select_period(last_finished(PeriodKind.MONTH, today))
 
-    export = PassphraseDialog(
-        "签名并生成上报包",
-        f"期间：{last_finished(PeriodKind.MONTH, today).label()}\n文件：{folder / 'x.bbpkg'}\n加密给上级党委\n\n"
-        "生成后，本期将锁定为“已上报”。请输入签名密钥的口令：",
-        lambda _p, _say: None,
-        ok_text="签名并生成",
-        parent=window,
-    )
+    export = page.export_dialog(page.chosen_period(), usb / page.suggested_path(page.chosen_period()).name)
     export.show()
     export.passphrase.setText("wrong")
     export.refuse("签名密钥口令不正确", export.passphrase)
     shot(export, "report-7-passphrase-dialog")
+    export.error.hide()
+    export._set_busy(True)  # as while the export runs
+    export.progress_said.emit("正在签名……")
+    shot(export, "report-8-exporting")
+    export._set_busy(False)
     export.reject()
 
     settle()

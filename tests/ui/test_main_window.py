@@ -14,6 +14,7 @@ from app.ui.home_page import HomePage
 from app.ui.main_window import MainWindow
 from app.ui.pages import COMING_LATER, PlaceholderPage
 from app.ui.record_book_page import RecordBookPage
+from app.ui.report_page import ReportPage
 from app.ui.roster_page import RosterPage
 from app.ui.session import Session
 from app.ui.settings_page import SettingsPage
@@ -36,7 +37,8 @@ def test_branch_sections_switch_pages(qtbot: QtBot, demo_window: MainWindow) -> 
             assert COMING_LATER in text and title in text
     kinds = {title: type(demo_window.page(title)) for title in demo_window.section_titles()}
     assert kinds["首页"] is HomePage and kinds["党员"] is RosterPage and kinds["设置"] is SettingsPage
-    assert [t for t, k in kinds.items() if k is PlaceholderPage] == ["打印", "上报"]
+    assert [t for t, k in kinds.items() if k is PlaceholderPage] == ["打印"]
+    assert kinds["上报"] is ReportPage
     assert isinstance(demo_window.page("记录本"), RecordBookPage)
 
 

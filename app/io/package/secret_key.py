@@ -69,7 +69,7 @@ class WeakPassphrase(ValueError):
 def encrypt_secret(pair: KeyPair, passphrase: str) -> str:
     """Return the JSON text of a key file holding ``pair`` encrypted with ``passphrase``."""
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-        raise WeakPassphrase(f"密码太短，至少需要 {MIN_PASSPHRASE_LENGTH} 个字符")
+        raise WeakPassphrase(f"口令太短，至少需要 {MIN_PASSPHRASE_LENGTH} 个字符")
     if len(pair.secret) != 32 or len(pair.key_id) != KEY_ID_BYTES or len(pair.public) != 32:
         raise ValueError("malformed key pair")
     salt = os.urandom(SALT_BYTES)
@@ -126,14 +126,14 @@ def decrypt_secret(text: str, passphrase: str) -> KeyPair:
     ):
         raise KeyFileError("密钥文件已损坏，无法读取")
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-        raise WrongPassphrase("密码不正确")  # we never wrote a file with a shorter one
+        raise WrongPassphrase("口令不正确")  # we never wrote a file with a shorter one
     box = nacl.secret.SecretBox(_derive(passphrase, salt))
     try:
         plain = box.decrypt(ciphertext, nonce)
     except nacl.exceptions.CryptoError:
         # A damaged ciphertext looks the same as a wrong passphrase; the structure checks above
         # catch most damage, so the passphrase is the likelier cause.
-        raise WrongPassphrase("密码不正确") from None
+        raise WrongPassphrase("口令不正确") from None
     seed, inner_key_id = plain[:32], plain[32:]
     if inner_key_id != key_id or bytes(nacl.signing.SigningKey(seed).verify_key) != public:
         raise KeyFileError("密钥文件已被改动，公钥与私钥不符")
@@ -168,7 +168,7 @@ AGE_IDENTITY_FORMAT = "branchbook-age-identity"
 def encrypt_age_identity(identity: str, passphrase: str) -> str:
     """The committee's age decryption key, behind the same scrypt + SecretBox as signing keys."""
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-        raise WeakPassphrase(f"密码太短，至少需要 {MIN_PASSPHRASE_LENGTH} 个字符")
+        raise WeakPassphrase(f"口令太短，至少需要 {MIN_PASSPHRASE_LENGTH} 个字符")
     salt = os.urandom(SALT_BYTES)
     nonce = os.urandom(nacl.secret.SecretBox.NONCE_SIZE)
     ciphertext = (
@@ -202,4 +202,4 @@ def decrypt_age_identity(text: str, passphrase: str) -> str:
     try:
         return nacl.secret.SecretBox(_derive(passphrase, salt)).decrypt(ciphertext, nonce).decode("ascii")
     except (nacl.exceptions.CryptoError, UnicodeDecodeError):
-        raise WrongPassphrase("密码不正确") from None
+        raise WrongPassphrase("口令不正确") from None
