@@ -27,7 +27,7 @@ from sqlalchemy import Connection
 from app.domain.canonical import canonical_json
 from app.domain.periods import Period, PeriodError
 from app.io.package.age_crypt import AgeError, decrypt, is_encrypted
-from app.io.package.container import LIMITS, PackageRejected
+from app.io.package.container import LIMITS, PackageRejected, read_zip, write_zip
 from app.io.package.minisign import key_id_text, parse_public_key
 from app.io.package.package_file import Unpacked, check_hashes, check_signature, check_versions, unpack
 from app.services.committee_keys import require_committee, unlock_receiving
@@ -270,27 +270,42 @@ def _verify(data: bytes, keys: _Keys, identity: Callable[[], str]) -> tuple[Unpa
     return unpacked, data
 
 
-def _sequence(conn: Connection, code: str, seq: int, sha: str, previous: str | None) -> str | None:
-    """None to go on, "unchanged" for an identical re-import; raises for replay, conflict, broken chain."""
+def _sequence(ws: Workspace, conn: Connection, unpacked: Unpacked, sha: str) -> str | None:
+    """None to go on, "unchanged" for an identical re-import; raises for replay, conflict, broken chain.
+
+    Identity is the signed manifest's hash (it lists every file's hash), not the zip's bytes: a bit
+    flipped on a USB stick in a zip field nobody reads changes the bytes but not the package."""
+    m = unpacked.manifest
+    code, seq, previous = m.branch_code, m.sequence, m.previous
     rows = conn.exec_driver_sql(
-        "SELECT sequence, sha256 FROM received_package WHERE branch_code = ?", (code,)
+        "SELECT sequence, sha256, manifest_sha256 FROM received_package WHERE branch_code = ?", (code,)
     ).all()
-    known = {r.sequence: r.sha256 for r in rows}
+    known = {r.sequence: r for r in rows}
     if seq in known:
-        if known[seq] == sha:
+        if known[seq].manifest_sha256 == m.sha256:
             return "unchanged"
         raise _Reject("conflict", f"已收到过支部 {code} 第 {seq} 号上报包，内容与这个不同", code, seq)
     if known and seq < max(known):
         raise _Reject(
             "replay", f"第 {seq} 号比已收到的第 {max(known)} 号旧，可能是重复或旧的上报包，已拒收", code, seq
         )
-    if seq - 1 in known and known[seq - 1] != previous:
+    if seq - 1 in known and previous not in (known[seq - 1].sha256, _as_written(ws, code, seq - 1)):
         raise _Reject(
             "chain", f"第 {seq} 号记载的上一包与已收到的第 {seq - 1} 号不符，请与支部核实", code, seq
         )
     if seq == 1 and previous is not None:
         raise _Reject("chain", "第 1 号上报包不应记载上一包", code, seq)
     return None
+
+
+def _as_written(ws: Workspace, code: str, seq: int) -> str | None:
+    """The hash of a kept package as the branch wrote it: packages are deterministic zips, so zipping
+    the verified members again gives the branch's bytes even if the copy we got was damaged in transit."""
+    try:
+        members = read_zip(_evidence_path(ws, code, seq).read_bytes())
+    except (OSError, PackageRejected):
+        return None
+    return hashlib.sha256(write_zip(members)).hexdigest()
 
 
 def _gaps(conn: Connection, code: str) -> tuple[int, ...]:
@@ -542,7 +557,7 @@ def _one(
             seq=m.sequence,
             periods=tuple(m.periods),
         )
-        if _sequence(conn, m.branch_code, m.sequence, sha, m.previous) == "unchanged":
+        if _sequence(ws, conn, unpacked, sha) == "unchanged":
             base.status, base.message = "unchanged", "与已导入的同号上报包完全相同，未作改动"
             base.diff = Diff(unchanged=len({(r.kind, r.uuid) for r in parsed.records}))
             base.gaps = _gaps(conn, m.branch_code)

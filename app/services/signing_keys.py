@@ -36,7 +36,7 @@ HANDOVER_FORMAT = "branchbook-key-handover"
 
 @dataclass(frozen=True)
 class KeyInfo:
-    key_id: str  # as minisign prints it
+    key_id: str  # 16 upper-case hex digits of the little-endian id (minisign drops leading zeros)
     public_key: str  # the minisign public key line (RW…)
     fingerprint: str
     created_on: dt.date

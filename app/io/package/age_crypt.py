@@ -33,10 +33,13 @@ def is_encrypted(data: bytes) -> bool:
 
 def parse_recipient(text: str) -> x25519.Recipient:
     text = text.strip()
+    if text.upper().startswith("AGE-SECRET-KEY-"):
+        # Never echo a pasted secret key into messages or logs.
+        raise AgeError("这是解密私钥，不是公钥！请勿外传；这里应填写以 age1 开头的接收公钥")
     try:
         return x25519.Recipient.from_str(text)
     except (pyrage.RecipientError, ValueError, TypeError):
-        raise AgeError(f"接收方公钥格式不正确（应以 age1 开头）：{text[:20]}") from None
+        raise AgeError(f"接收方公钥格式不正确（应以 age1 开头）：{text[:12]}…") from None
 
 
 def encrypt(data: bytes, recipient: str) -> bytes:

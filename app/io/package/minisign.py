@@ -102,7 +102,9 @@ def parse_public_key(text: str) -> tuple[bytes, bytes]:
 
 
 def key_id_text(key_id: bytes) -> str:
-    """The key id as the minisign tool prints it (a little-endian 64-bit number in upper-case hex)."""
+    """The key id as a little-endian 64-bit number in upper-case hex, zero-padded to 16 digits.
+
+    The minisign tool prints the same number but drops leading zeros (``%PRIX64``)."""
     return key_id[::-1].hex().upper()
 
 
