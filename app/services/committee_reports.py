@@ -382,19 +382,20 @@ def roster_stats(
     at = at or dt.date.today()
     rule = load_rulebook().in_force("statistics_bands", at)
     bounds, age_labels = list(rule["age_bands"]), list(rule["age_labels"])
-    query = (
-        "SELECT status, gender, birth_year, birth_month, education, category, COUNT(*) AS n, "
-        "COUNT(DISTINCT branch_code) AS b FROM branch_member"
-    )
-    params: tuple[Any, ...] = ()
+    query = "SELECT status, gender, birth_year, birth_month, education, category, COUNT(*) AS n FROM branch_member"
+    where, params = "", ()
     if branch_codes is not None:
-        codes = list(branch_codes)
-        query += f" WHERE branch_code IN ({','.join('?' * len(codes))})"
-        params = tuple(codes)
-    query += " GROUP BY status, gender, birth_year, birth_month, education, category"
+        codes = tuple(branch_codes)
+        where, params = f" WHERE branch_code IN ({','.join('?' * len(codes))})", codes
+    query += where + " GROUP BY status, gender, birth_year, birth_month, education, category"
     with ws.read() as conn:
         rows = conn.exec_driver_sql(query, params).all()
-        branches = conn.exec_driver_sql("SELECT COUNT(DISTINCT branch_code) FROM branch_member").scalar() or 0
+        branches = (
+            conn.exec_driver_sql(
+                f"SELECT COUNT(DISTINCT branch_code) FROM branch_member{where}", params
+            ).scalar()
+            or 0
+        )
     status: Counter[str] = Counter({label: 0 for label in STATUS_LABELS.values()})
     gender: Counter[str] = Counter({"男": 0, "女": 0})
     age: Counter[str] = Counter({label: 0 for label in age_labels})

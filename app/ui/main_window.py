@@ -20,6 +20,10 @@ from PySide6.QtWidgets import (
 
 from app.services import workspaces
 from app.services.errors import UserError
+from app.ui.committee_branches_page import CommitteeBranchesPage
+from app.ui.committee_import_page import CommitteeImportPage
+from app.ui.committee_stats_page import CommitteeStatsPage
+from app.ui.committee_summary_page import CommitteeSummaryPage
 from app.ui.dues_page import DuesPage
 from app.ui.home_page import HomePage
 from app.ui.messages import show_error, show_info
@@ -50,10 +54,10 @@ BRANCH_SECTIONS: tuple[tuple[str, PageFactory], ...] = (
     ("设置", SettingsPage),
 )
 COMMITTEE_SECTIONS: tuple[tuple[str, PageFactory], ...] = (
-    ("支部", _placeholder("支部", "登记所属各支部及其签名密钥，查看每个支部的基本情况。")),
-    ("导入", _placeholder("导入", "导入各支部上报的文件：先核对签名和完整性，预览后再写入。")),
-    ("汇总", _placeholder("汇总", "查看哪些支部已按时上报、迟报或未报。")),
-    ("统计", _placeholder("统计", "按支部统计党员人数、会议次数和党费收缴情况。")),
+    ("支部", CommitteeBranchesPage),
+    ("导入", CommitteeImportPage),
+    ("汇总", CommitteeSummaryPage),
+    ("统计", CommitteeStatsPage),
     ("设置", SettingsPage),
 )
 

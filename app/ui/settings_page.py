@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QTabWidget, QVBoxLayout, QWid
 
 from app.ui.backups_tab import BackupsTab
 from app.ui.branch_profile_tab import BranchProfileTab
+from app.ui.committee_settings_tab import ReceivingKeyTab
 from app.ui.form_fields import set_role
 from app.ui.journal_check_tab import JournalCheckTab
 from app.ui.local_rules_tab import LocalRulesTab
@@ -38,6 +39,7 @@ class SettingsPage(Page):
         self.profile_tab: BranchProfileTab | CommitteeInfoTab
         self.rules_tab: LocalRulesTab | None = None
         self.key_tab: SigningKeyTab | None = None
+        self.receiving_tab: ReceivingKeyTab | None = None
         if session.is_branch:
             self.profile_tab = BranchProfileTab(session)
             self.tabs.addTab(self.profile_tab, "支部信息")
@@ -53,11 +55,15 @@ class SettingsPage(Page):
         if session.is_branch:
             self.key_tab = SigningKeyTab(session)
             self.tabs.addTab(self.key_tab, "签名密钥")
+        else:
+            self.receiving_tab = ReceivingKeyTab(session)
+            self.tabs.addTab(self.receiving_tab, "接收加密密钥")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(self.tabs)
 
     def reload(self) -> None:
-        for tab in (self.profile_tab, self.rules_tab, self.backups_tab, self.journal_tab, self.key_tab):
+        tabs = (self.profile_tab, self.rules_tab, self.backups_tab, self.journal_tab, self.key_tab)
+        for tab in (*tabs, self.receiving_tab):
             if tab is not None:
                 tab.reload()
