@@ -572,4 +572,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the module's importable copy: app.cli_packages imports app.cli, and its CliError must be the
+    # one main() catches, not a second copy loaded beside __main__.
+    from app.cli import main as _main
+
+    sys.exit(_main())

@@ -223,7 +223,9 @@ def cmd_enroll(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError):
         raise CliError(f"无法读取公钥卡 {args.keycard}") from None
     card = read_key_card(text)
-    if not args.yes and sys.stdin.isatty():
+    if not args.yes and not sys.stdin.isatty():
+        raise CliError(f"登记前须与支部核对指纹 {card.fingerprint}；核对一致后加 --yes 再运行")
+    if not args.yes:
         print(f"支部：{args.branch or card.branch_code}\n密钥编号：{card.key_id}\n指纹：{card.fingerprint}")
         if input("与支部打印的公钥卡核对一致吗？[y/N] ").strip().lower() not in ("y", "yes", "是"):
             raise CliError("未登记：指纹未确认")

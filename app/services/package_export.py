@@ -85,7 +85,13 @@ def history(ws: Workspace) -> list[ExportRecord]:
         rows = conn.execute(select(PackageExport.__table__).order_by(PackageExport.sequence)).all()
     return [
         ExportRecord(
-            r.sequence, tuple(json.loads(r.periods)), r.created_at, r.sha256, r.file_name, r.encrypted, r.journal_head
+            r.sequence,
+            tuple(json.loads(r.periods)),
+            r.created_at,
+            r.sha256,
+            r.file_name,
+            r.encrypted,
+            r.journal_head,
         )
         for r in rows
     ]

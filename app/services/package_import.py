@@ -491,7 +491,7 @@ def import_packages(
 
     imported_at = now_text()
     done = 0
-    chunk = len(files) if dry_run else CHUNK
+    chunk = max(len(files), 1) if dry_run else CHUNK
     for start in range(0, max(len(files), 1), chunk):
         batch = files[start : start + chunk]
         if not batch:

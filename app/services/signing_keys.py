@@ -174,6 +174,7 @@ def write_key_card(ws: Workspace, target: Path) -> tuple[Path, Path]:
         else target.with_name(target.stem + "-卡.pdf")
     )
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(key_card_text(ws, key), encoding="utf-8")
         write_key_card_pdf(
             pdf,
