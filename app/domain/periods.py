@@ -133,3 +133,17 @@ def month_last_day(index: int) -> dt.date:
 
 def month_label(index: int) -> str:
     return f"{index // 12}年{index % 12 + 1}月"
+
+
+def last_finished(kind: PeriodKind, today: dt.date) -> Period:
+    """The latest month, quarter or year that ended before `today`."""
+    current = Period.containing(today, kind)
+    return current if current.end < today else Period.containing(current.start - dt.timedelta(days=1), kind)
+
+
+def recent_periods(kind: PeriodKind, today: dt.date, back: int) -> list[Period]:
+    """The current period (it may not have ended) and `back` before it, newest first."""
+    periods = [Period.containing(today, kind)]
+    for _ in range(back):
+        periods.append(Period.containing(periods[-1].start - dt.timedelta(days=1), kind))
+    return periods

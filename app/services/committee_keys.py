@@ -99,9 +99,12 @@ def _key_view(row: Any) -> EnrolledKeyView:
     )
 
 
-def enrolled_keys(ws: Workspace) -> list[EnrolledKeyView]:
+def enrolled_keys(ws: Workspace, key_id: str | None = None) -> list[EnrolledKeyView]:
+    query = select(EnrolledKey.__table__).order_by(EnrolledKey.enrolled_on)
+    if key_id is not None:
+        query = query.where(EnrolledKey.key_id == key_id)
     with ws.read() as conn:
-        rows = conn.execute(select(EnrolledKey.__table__).order_by(EnrolledKey.enrolled_on)).all()
+        rows = conn.execute(query).all()
     return [_key_view(r) for r in rows]
 
 
@@ -173,7 +176,7 @@ def enroll(
             if changes:
                 writer.update("enrolled_branch", branch.uuid, changes)
         writer.insert("enrolled_key", [_key_row(code, card.key_id, card.public_key, today)])
-    return next(k for k in enrolled_keys(ws) if k.key_id == card.key_id)
+    return enrolled_keys(ws, card.key_id)[0]
 
 
 def _key_row(code: str, key_id: str, public_key: str, today: dt.date) -> dict[str, Any]:
@@ -273,7 +276,7 @@ def accept_handover(
             "enrolled_key",
             [_key_row(code, new_id, minisign.public_key_line(new_key_id, new_raw), today or dt.date.today())],
         )
-    return next(k for k in enrolled_keys(ws) if k.key_id == new_id)
+    return enrolled_keys(ws, new_id)[0]
 
 
 # ---- the committee's age receiving key -------------------------------------------------------

@@ -153,10 +153,43 @@ def _load(files: dict[str, bytes], name: str) -> Any:
         raise _Reject("data", f"数据文件 {name} 无法读取") from None
 
 
-def _record(kind: str, item: Any, name: str, day_key: str | None = None) -> _Record:
+_DECODER = json.JSONDecoder()
+
+
+def _load_items(files: dict[str, bytes], name: str) -> list[tuple[Any, str]]:
+    """A data file's list, each item with its own canonical text. Our files are canonical, so each
+    item's text is its exact slice of the file: no re-encoding (a fifth of the import's time at scale).
+    Anything else is decoded whole and each item re-encoded."""
+    try:
+        text = files[name].decode("utf-8")
+    except UnicodeDecodeError:
+        raise _Reject("data", f"数据文件 {name} 无法读取") from None
+    items: list[tuple[Any, str]] = []
+    if text != "[]":
+        try:
+            if not text.startswith("["):
+                raise ValueError
+            index = 1
+            while True:
+                item, end = _DECODER.raw_decode(text, index)
+                items.append((item, text[index:end]))
+                if text[end] == "]" and end == len(text) - 1:
+                    break
+                if text[end] != ",":
+                    raise ValueError
+                index = end + 1
+        except (ValueError, IndexError):
+            value = _load(files, name)
+            if not isinstance(value, list):
+                raise _Reject("data", f"数据文件 {name} 的结构不对") from None
+            items = [(item, canonical_json(item)) for item in value]
+    return items
+
+
+def _record(kind: str, item: Any, name: str, day_key: str | None = None, text: str | None = None) -> _Record:
     if not isinstance(item, dict) or not isinstance(item.get("uuid"), str) or not item["uuid"]:
         raise _Reject("data", f"数据文件 {name} 中有缺少编号的记录")
-    payload = canonical_json(item)
+    payload = text if text is not None else canonical_json(item)
     day = item.get(day_key) if day_key else None
     return _Record(kind, item["uuid"], day if isinstance(day, str) else None, payload, _sha(payload))
 
@@ -181,17 +214,16 @@ def _parse(unpacked: Unpacked) -> _Parsed:
         periods = [Period.parse(p) for p in unpacked.manifest.periods]
     except PeriodError:
         raise _Reject("manifest", "清单中的上报期间无效") from None
-    entries = _load(files, "data/entries.json")
-    roster = _load(files, "data/roster.json")
+    entry_items = _load_items(files, "data/entries.json")
+    roster_items = _load_items(files, "data/roster.json")
+    roster = [item for item, _ in roster_items]
     corrections = _load(files, "data/corrections.json")
     dues = _load(files, "data/dues.json")
     findings = _load(files, "data/findings.json")
-    if not all(isinstance(x, list) for x in (entries, roster, corrections, findings)) or not isinstance(
-        dues, dict
-    ):
+    if not all(isinstance(x, list) for x in (corrections, findings)) or not isinstance(dues, dict):
         raise _Reject("data", "数据文件的结构不对")
-    records = [_record("entry", e, "data/entries.json", "date") for e in entries]
-    records += [_record("member", m, "data/roster.json") for m in roster]
+    records = [_record("entry", e, "data/entries.json", "date", t) for e, t in entry_items]
+    records += [_record("member", m, "data/roster.json", None, t) for m, t in roster_items]
     corrected: set[str] = set()
     for c in corrections:
         records.append(_record("correction", c, "data/corrections.json", "made_on"))

@@ -19,7 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QWidget
 
-from app.domain.periods import Period, PeriodKind
+from app.domain.periods import Period, PeriodKind, last_finished, recent_periods
 from app.ui.form_fields import set_role
 from app.ui.pages import OpenableTableView
 from app.ui.table_layout import keep_rows_through_relayout
@@ -267,19 +267,6 @@ KINDS = ((PeriodKind.MONTH, "按月"), (PeriodKind.QUARTER, "按季度"), (Perio
 PERIODS_BACK = {PeriodKind.MONTH: 24, PeriodKind.QUARTER: 12, PeriodKind.YEAR: 5}
 
 
-def last_finished(kind: PeriodKind, today: dt.date) -> Period:
-    current = Period.containing(today, kind)
-    return current if current.end < today else Period.containing(current.start - dt.timedelta(days=1), kind)
-
-
-def recent_periods(kind: PeriodKind, today: dt.date) -> list[Period]:
-    """The current period and the ones before it, newest first."""
-    periods = [Period.containing(today, kind)]
-    for _ in range(PERIODS_BACK[kind]):
-        periods.append(Period.containing(periods[-1].start - dt.timedelta(days=1), kind))
-    return periods
-
-
 class PeriodChooser(QWidget):
     """按月 / 按季度 / 按年 and the period; starts at the last finished quarter."""
 
@@ -314,7 +301,7 @@ class PeriodChooser(QWidget):
         wanted = wanted or last_finished(kind, today)
         self.period.blockSignals(True)
         self.period.clear()
-        for period in recent_periods(kind, today):
+        for period in recent_periods(kind, today, PERIODS_BACK[kind]):
             text = period.label() + ("（未结束）" if period.end >= today else "")
             self.period.addItem(text, period.code())
         index = self.period.findData(wanted.code())

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.periods import Period, PeriodKind
+from app.domain.periods import Period, PeriodKind, last_finished, recent_periods
 from app.services import package_export, signing_keys
 from app.services.errors import UserError
 from app.services.package_export import PACKAGE_SUFFIX, ExportedPackage, ExportRecord
@@ -44,19 +44,6 @@ COUNTS = (
     ("findings", "检查发现", "项", "按规定检查本期得出的问题（如会议次数不足），如实上报"),
 )
 HISTORY_HEADERS = ("序号", "期间", "生成时间", "文件", "加密")
-
-
-def last_finished(kind: PeriodKind, today: dt.date) -> Period:
-    current = Period.containing(today, kind)
-    return current if current.end < today else Period.containing(current.start - dt.timedelta(days=1), kind)
-
-
-def recent_periods(kind: PeriodKind, today: dt.date) -> list[Period]:
-    """The current period (it may not have ended) and the ones before it, newest first."""
-    periods = [Period.containing(today, kind)]
-    for _ in range(PERIODS_BACK[kind]):
-        periods.append(Period.containing(periods[-1].start - dt.timedelta(days=1), kind))
-    return periods
 
 
 def period_label(code: str) -> str:
@@ -254,7 +241,7 @@ class ReportPage(Page):
         wanted = keep or last_finished(kind, today).code()
         self.period.blockSignals(True)
         self.period.clear()
-        for period in recent_periods(kind, today):
+        for period in recent_periods(kind, today, PERIODS_BACK[kind]):
             text = period.label()
             if period.end >= today:
                 text += "（未结束）"

@@ -17,13 +17,13 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.domain.periods import Period, PeriodKind
+from app.domain.periods import Period, PeriodKind, last_finished
 from app.io.package.age_crypt import generate_identity, recipient_of
 from app.services import demo, package_export, signing_keys, workspaces
 from app.ui.handover_dialog import HandoverDialog
 from app.ui.main_window import MainWindow
 from app.ui.qt_app import create_application
-from app.ui.report_page import ReportPage, last_finished
+from app.ui.report_page import ReportPage
 from app.ui.session import Session
 from app.ui.settings_page import SettingsPage
 from tests.ui.screenshots import MAIN_WINDOW, save, settle

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.domain.periods import Period, PeriodKind
+from app.domain.periods import Period, PeriodKind, last_finished
 from app.io.package.age_crypt import decrypt, generate_identity, is_encrypted, recipient_of
 from app.io.package.package_file import verify_with_public_key
 from app.services import demo, package_export, signing_keys
@@ -19,7 +19,7 @@ from app.services.records import locked_periods
 from app.ui import workers
 from app.ui.main_window import MainWindow
 from app.ui.passphrase_dialog import PassphraseDialog
-from app.ui.report_page import ReportPage, last_finished
+from app.ui.report_page import ReportPage
 from app.ui.session import Session
 from app.ui.settings_page import SettingsPage
 from tests.ui.helpers import accept_box, answer_modal, type_chinese

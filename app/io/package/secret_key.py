@@ -72,12 +72,18 @@ def encrypt_secret(pair: KeyPair, passphrase: str) -> str:
         raise WeakPassphrase(f"口令太短，至少需要 {MIN_PASSPHRASE_LENGTH} 个字符")
     if len(pair.secret) != 32 or len(pair.key_id) != KEY_ID_BYTES or len(pair.public) != 32:
         raise ValueError("malformed key pair")
+    document = _sealed(FORMAT, pair.secret + pair.key_id, passphrase)
+    document.update({"key_id": pair.key_id.hex(), "public": _b64(pair.public)})
+    return json.dumps(document, indent=2) + "\n"
+
+
+def _sealed(kind: str, plain: bytes, passphrase: str) -> dict[str, object]:
+    """`plain` in a SecretBox under a fresh scrypt-derived key, as the fields of a key file."""
     salt = os.urandom(SALT_BYTES)
-    box = nacl.secret.SecretBox(_derive(passphrase, salt))
     nonce = os.urandom(nacl.secret.SecretBox.NONCE_SIZE)
-    ciphertext = box.encrypt(pair.secret + pair.key_id, nonce).ciphertext
-    document = {
-        "format": FORMAT,
+    ciphertext = nacl.secret.SecretBox(_derive(passphrase, salt)).encrypt(plain, nonce).ciphertext
+    return {
+        "format": kind,
         "version": VERSION,
         "kdf": "scrypt",
         "n": SCRYPT_N,
@@ -86,10 +92,7 @@ def encrypt_secret(pair: KeyPair, passphrase: str) -> str:
         "salt": _b64(salt),
         "nonce": _b64(nonce),
         "ciphertext": _b64(ciphertext),
-        "key_id": pair.key_id.hex(),
-        "public": _b64(pair.public),
     }
-    return json.dumps(document, indent=2) + "\n"
 
 
 def decrypt_secret(text: str, passphrase: str) -> KeyPair:
@@ -169,23 +172,7 @@ def encrypt_age_identity(identity: str, passphrase: str) -> str:
     """The committee's age decryption key, behind the same scrypt + SecretBox as signing keys."""
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise WeakPassphrase(f"口令太短，至少需要 {MIN_PASSPHRASE_LENGTH} 个字符")
-    salt = os.urandom(SALT_BYTES)
-    nonce = os.urandom(nacl.secret.SecretBox.NONCE_SIZE)
-    ciphertext = (
-        nacl.secret.SecretBox(_derive(passphrase, salt)).encrypt(identity.encode("ascii"), nonce).ciphertext
-    )
-    document = {
-        "format": AGE_IDENTITY_FORMAT,
-        "version": VERSION,
-        "kdf": "scrypt",
-        "n": SCRYPT_N,
-        "r": SCRYPT_R,
-        "p": SCRYPT_P,
-        "salt": _b64(salt),
-        "nonce": _b64(nonce),
-        "ciphertext": _b64(ciphertext),
-    }
-    return json.dumps(document, indent=2) + "\n"
+    return json.dumps(_sealed(AGE_IDENTITY_FORMAT, identity.encode("ascii"), passphrase), indent=2) + "\n"
 
 
 def decrypt_age_identity(text: str, passphrase: str) -> str:
