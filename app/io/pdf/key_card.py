@@ -28,7 +28,7 @@ class KeyCardFacts:
 def write_key_card_pdf(path: Path, facts: KeyCardFacts) -> None:
     font = body_font()
     # invariant: fixed creation date and document id, so the same key gives the same bytes.
-    canvas = Canvas(str(path), pagesize=A4, invariant=1, pageCompression=1)
+    canvas = Canvas(str(path), pagesize=A4, invariant=1, pageCompression=1, initialFontName=font)
     canvas.setTitle(f"{facts.branch_name} 签名公钥卡")
     canvas.setAuthor("支部记录本")
     width, height = A4
