@@ -35,7 +35,13 @@ APT_PACKAGES = {
     "libxcb-shape.so.0": "libxcb-shape0",
     "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
 }
-APT_TOOLS = {"sqlite3": "sqlite3", "pdftoppm": "poppler-utils", "minisign": "minisign", "age": "age", "unzip": "unzip"}
+APT_TOOLS = {
+    "sqlite3": "sqlite3",
+    "pdftoppm": "poppler-utils",
+    "minisign": "minisign",
+    "age": "age",
+    "unzip": "unzip",
+}
 
 
 def run(*cmd: str | Path, check: bool = True) -> int:
