@@ -169,7 +169,7 @@ def cmd_package_verify(args: argparse.Namespace) -> int:
             if identity is None:
                 raise PackageRejected("encrypted", "上报包已加密，请用 --identity 指定解密私钥文件")
             try:
-                data = decrypt(data, _identity_line(identity))
+                data = decrypt(data, identity)
             except AgeError as exc:
                 raise PackageRejected("encrypted", str(exc)) from None
         unpacked = verify_with_public_key(data, key_text)
@@ -203,13 +203,6 @@ def cmd_package_verify(args: argparse.Namespace) -> int:
         ),
     )
     return EXIT_OK
-
-
-def _identity_line(text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip().startswith("AGE-SECRET-KEY-")]
-    if not lines:
-        raise CliError("解密私钥文件中没有 AGE-SECRET-KEY- 开头的私钥")
-    return lines[0]
 
 
 # ---- committee -----------------------------------------------------------------------------------
@@ -405,13 +398,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     def text() -> str:
         lines = [f"党员 {stats.total} 人（{stats.branches} 个支部，截至 {stats.as_of.isoformat()}）"]
-        for title, counts in (
-            ("状态", stats.by_status),
-            ("性别", stats.by_gender),
-            ("年龄", stats.by_age),
-            ("学历", stats.by_education),
-            ("类别", stats.by_category),
-        ):
+        for title, counts in stats.groups():
             lines.append(f"{title}：" + "，".join(f"{k} {v}" for k, v in counts.items()))
         return "\n".join(lines)
 

@@ -18,7 +18,7 @@ from typing import Any
 from app.domain.members import CATEGORY_LABELS, STATUS_LABELS, Category, Status
 from app.domain.periods import Period, PeriodKind
 from app.io.rules import load_rulebook
-from app.services.committee_keys import KEY_STATES, enrolled_branches, require_committee
+from app.services.committee_keys import KEY_STATES, enrolled_branches, enrolled_keys, require_committee
 from app.services.errors import UserError
 from app.storage.workspace import Workspace
 
@@ -293,8 +293,6 @@ class BranchOverview:
 
 
 def branch_overview(ws: Workspace, today: dt.date | None = None) -> list[BranchOverview]:
-    from app.services.committee_keys import enrolled_keys
-
     require_committee(ws)
     today = today or dt.date.today()
     keys: dict[str, list[Any]] = {}
@@ -341,6 +339,16 @@ class RosterStats:
     by_age: dict[str, int]
     by_education: dict[str, int]
     by_category: dict[str, int]
+
+    def groups(self) -> list[tuple[str, dict[str, int]]]:
+        """The table committees produce, in its usual order: (group title, counts by label)."""
+        return [
+            ("党员状态", self.by_status),
+            ("性别", self.by_gender),
+            ("年龄段", self.by_age),
+            ("学历", self.by_education),
+            ("类别", self.by_category),
+        ]
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -446,13 +454,7 @@ def export_summary(ws: Workspace, period: Period, target: Path, today: dt.date |
     ]  # fmt: skip
     matrix_rows = [[m.code, m.name, *(c.label for c in m.cells), "、".join(map(str, m.gaps))] for m in matrix]
     stat_rows: list[list[Any]] = []
-    for title, counts in (
-        ("党员状态", stats.by_status),
-        ("性别", stats.by_gender),
-        ("年龄", stats.by_age),
-        ("学历", stats.by_education),
-        ("类别", stats.by_category),
-    ):
+    for title, counts in stats.groups():
         stat_rows.extend([title, label, n] for label, n in counts.items())
     stat_rows.append(["合计", "", stats.total])
     finding_rows = [

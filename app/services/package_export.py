@@ -107,7 +107,7 @@ def _money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-def _dues_data(ws: Workspace, period: Period) -> tuple[dict[str, Any], Decimal, Decimal]:
+def _dues_data(ws: Workspace, period: Period) -> dict[str, Any]:
     first, last = month_of(period.start), month_of(period.end)
     book = load_dues(ws, last, horizon=last)
     members = []
@@ -146,7 +146,7 @@ def _dues_data(ws: Workspace, period: Period) -> tuple[dict[str, Any], Decimal, 
             "remitted": _money(remitted),
         },
     }
-    return data, total_due, total_paid
+    return data
 
 
 def _corrections_since_last(ws: Workspace, last_head: str | None) -> set[str]:
@@ -189,7 +189,7 @@ def package_data(ws: Workspace, period: Period, last_head: str | None, today: dt
                         "entry": record_json(view, groups),
                     }
                 )
-    dues, _, _ = _dues_data(ws, period)
+    dues = _dues_data(ws, period)
     findings = [finding_json(f) for f in check_period(ws, period, today)]
     return {
         "data/branch.json": {

@@ -31,6 +31,8 @@ from app.io.package.container import LIMITS, PackageRejected, read_zip, write_zi
 from app.io.package.minisign import key_id_text, parse_public_key
 from app.io.package.package_file import Unpacked, check_hashes, check_signature, check_versions, unpack
 from app.services.committee_keys import require_committee, unlock_receiving
+from app.services.committee_reports import gaps_of
+from app.services.errors import UserError
 from app.storage.journal import JournaledWriter, now_text
 from app.storage.workspace import Workspace
 
@@ -341,11 +343,8 @@ def _as_written(ws: Workspace, code: str, seq: int) -> str | None:
 
 
 def _gaps(conn: Connection, code: str) -> tuple[int, ...]:
-    seqs = {
-        r[0]
-        for r in conn.exec_driver_sql("SELECT sequence FROM received_package WHERE branch_code = ?", (code,))
-    }
-    return tuple(n for n in range(1, max(seqs, default=0)) if n not in seqs)
+    rows = conn.exec_driver_sql("SELECT sequence FROM received_package WHERE branch_code = ?", (code,))
+    return gaps_of({r[0] for r in rows})
 
 
 def _diff(conn: Connection, code: str, parsed: _Parsed) -> Diff:
@@ -513,8 +512,6 @@ def import_packages(
         if not identity_cache:
             if not passphrase:
                 raise AgeError("上报包已加密，需要输入本党委接收密钥的口令")
-            from app.services.errors import UserError
-
             try:
                 identity_cache.append(unlock_receiving(ws, passphrase))
             except UserError as exc:

@@ -32,15 +32,8 @@ def percent(count: int, total: int) -> str:
 
 
 def stats_rows(stats: RosterStats) -> list[Row]:
-    groups = (
-        ("党员状态", stats.by_status),
-        ("性别", stats.by_gender),
-        ("年龄段", stats.by_age),
-        ("学历", stats.by_education),
-        ("类别", stats.by_category),
-    )
     rows = []
-    for number, (title, counts) in enumerate(groups):
+    for number, (title, counts) in enumerate(stats.groups()):
         shade = GROUP_SHADES[number % 2]
         for position, (label, count) in enumerate(counts.items()):
             rows.append(

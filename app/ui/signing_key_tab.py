@@ -227,20 +227,26 @@ class SigningKeyTab(QWidget):
             log_folder=self.session.log_folder(),
         )
 
+    def _save_target(self, title: str, name: str, kinds: str, suffix: str) -> Path | None:
+        """A file to save to, chosen in the last folder used, with `suffix` added when left off."""
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, title, str(self._start_folder() / name), f"{kinds};;所有文件 (*)"
+        )
+        if not chosen:
+            return None
+        target = Path(chosen)
+        return target if target.suffix.lower() == suffix else target.with_name(target.name + suffix)
+
     def export_card(self) -> None:
         key = self.key
         if key is None:
             return
         code = branch_profile.load_profile(self.session.ws).code
-        suggested = self._start_folder() / f"{code}-签名公钥-{key.key_id}.pub"
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, "导出公钥卡", str(suggested), "公钥文件 (*.pub);;所有文件 (*)"
+        target = self._save_target(
+            "导出公钥卡", f"{code}-签名公钥-{key.key_id}.pub", "公钥文件 (*.pub)", ".pub"
         )
-        if not chosen:
+        if target is None:
             return
-        target = Path(chosen)
-        if target.suffix.lower() != ".pub":
-            target = target.with_name(target.name + ".pub")
         try:
             pub, pdf = signing_keys.write_key_card(self.session.ws, target)
         except UserError as exc:
@@ -302,15 +308,11 @@ class SigningKeyTab(QWidget):
         if key is None:
             return
         code = branch_profile.load_profile(self.session.ws).code
-        suggested = self._start_folder() / f"{code}-换届交接-{dt.date.today():%Y%m%d}.json"
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, "保存交接声明", str(suggested), "交接声明 (*.json);;所有文件 (*)"
+        target = self._save_target(
+            "保存交接声明", f"{code}-换届交接-{dt.date.today():%Y%m%d}.json", "交接声明 (*.json)", ".json"
         )
-        if not chosen:
+        if target is None:
             return
-        target = Path(chosen)
-        if target.suffix.lower() != ".json":
-            target = target.with_name(target.name + ".json")
         try:
             statement, signature = signing_keys.write_handover(self.session.ws, target)
         except UserError as exc:

@@ -61,9 +61,16 @@ def recipient_of(identity: str) -> str:
         raise AgeError("解密私钥格式不正确") from None
 
 
+def _identity(text: str) -> str:
+    """The key line of an identity: a bare key, or an `age-keygen` file with its comment lines."""
+    keys = [line.strip() for line in text.splitlines() if line.strip().upper().startswith("AGE-SECRET-KEY-")]
+    return keys[0] if keys else text.strip()
+
+
 def decrypt(data: bytes, identity: str) -> bytes:
+    """`identity` is an AGE-SECRET-KEY line or the text of an identity file holding one."""
     try:
-        key = x25519.Identity.from_str(identity.strip())
+        key = x25519.Identity.from_str(_identity(identity))
     except (pyrage.IdentityError, ValueError, TypeError):
         raise AgeError("解密私钥格式不正确") from None
     try:

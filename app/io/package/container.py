@@ -78,7 +78,7 @@ def read_zip(data: bytes, limits: Limits = LIMITS) -> dict[str, bytes]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError):
+    except _DAMAGED:
         raise PackageRejected("truncated", "上报包已损坏或不完整（可能未拷贝完）") from None
     if len(infos) > limits.members:
         raise PackageRejected("file_set", f"包内文件过多（{len(infos)} 个）")
