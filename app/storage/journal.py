@@ -240,3 +240,21 @@ def verify(conn: Connection) -> VerifyResult:
 def head_hash(conn: Connection) -> str:
     row = conn.execute(text("SELECT hash FROM journal ORDER BY seq DESC LIMIT 1")).first()
     return row[0] if row else GENESIS
+
+
+def head_row(conn: Connection) -> tuple[str, str] | None:
+    """(hash, at) of the newest journal entry, or None for an empty journal."""
+    row = conn.execute(text("SELECT hash, at FROM journal ORDER BY seq DESC LIMIT 1")).first()
+    return (row[0], row[1]) if row else None
+
+
+def latest_hashes(conn: Connection, entities: tuple[str, ...]) -> dict[str, str]:
+    """uuid → hash of the newest journal entry about that record, for records of the given entities."""
+    marks = ", ".join(f"'{e}'" for e in entities if e.isidentifier())
+    rows = conn.execute(
+        text(
+            f"SELECT uuid, hash FROM journal WHERE seq IN "
+            f"(SELECT MAX(seq) FROM journal WHERE entity IN ({marks}) GROUP BY uuid)"
+        )
+    )
+    return {uuid: digest for uuid, digest in rows}
