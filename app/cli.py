@@ -539,8 +539,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("backup")
     p.set_defaults(func=cmd_restore)
     from app.cli_packages import add_commands
+    from app.cli_print import add_commands as add_print_commands
 
     add_commands(sub, common, _Parser)
+    add_print_commands(sub, common, _Parser)
 
     p = sub.add_parser("demo", parents=[common], help="新建示例支部工作区")
     p.set_defaults(func=cmd_demo)

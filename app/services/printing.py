@@ -8,6 +8,7 @@ so printing the same data twice gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,26 +89,28 @@ Layout = tuple[PageSetup, Story]
 Builder = Callable[[Workspace, PrintRequest, DataStamp, dt.date], Layout]
 
 
-def _builders() -> dict[str, Builder]:
-    # Imported here: the form modules import this one for DataStamp.
-    from app.services import form_check, form_dues, form_meetings, form_record_book, form_roster
+# form → (module, builder). Imported on use: the form modules import this one for DataStamp.
+_BUILDERS = {
+    "roster": ("app.services.form_roster", "build"),
+    "dues": ("app.services.form_dues", "build"),
+    "signin": ("app.services.form_meetings", "build_signin"),
+    "minutes": ("app.services.form_minutes", "build"),
+    "recordbook": ("app.services.form_record_book", "build"),
+    "review": ("app.services.form_meetings", "build_review"),
+    "check": ("app.services.form_check", "build"),
+}
 
-    return {
-        "roster": form_roster.build,
-        "dues": form_dues.build,
-        "signin": form_meetings.build_signin,
-        "minutes": form_meetings.build_minutes,
-        "recordbook": form_record_book.build,
-        "review": form_meetings.build_review,
-        "check": form_check.build,
-    }
+
+def _builder(form: str) -> Builder:
+    module, name = _BUILDERS[form]
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
 
 
 def layout_form(ws: Workspace, request: PrintRequest, today: dt.date | None = None) -> Layout:
     if request.form not in FORM_TITLES:
         raise UserError(f"没有这种表格：{request.form}（可选：{'、'.join(FORM_TITLES)}）")
     today = today or dt.date.today()
-    return _builders()[request.form](ws, request, data_stamp(ws), today)
+    return _builder(request.form)(ws, request, data_stamp(ws), today)
 
 
 def print_form(

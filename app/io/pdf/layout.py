@@ -113,6 +113,7 @@ def grid_table(
     align: Sequence[str] | None = None,
     extra_style: Sequence[tuple[Any, ...]] = (),
     cell_style: ParagraphStyle | None = None,
+    head_style: ParagraphStyle | None = None,
 ) -> Table:
     """A ruled table; the header rows repeat at the top of every page it runs onto.
 
@@ -125,7 +126,7 @@ def grid_table(
         "R": ParagraphStyle(base.name + "_r", parent=base, alignment=TA_RIGHT),
     }
     column_styles = [by_align[a] for a in (align or ["L"] * len(widths))]
-    data = [[_cell(v, st.head) for v in row] for row in headers]
+    data = [[_cell(v, head_style or st.head) for v in row] for row in headers]
     data += [[_cell(v, column_styles[i]) for i, v in enumerate(row)] for row in rows]
     table = Table(data, colWidths=list(widths), repeatRows=len(headers), hAlign="CENTER")
     commands: list[tuple[Any, ...]] = [
