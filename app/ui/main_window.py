@@ -27,7 +27,8 @@ from app.ui.committee_summary_page import CommitteeSummaryPage
 from app.ui.dues_page import DuesPage
 from app.ui.home_page import HomePage
 from app.ui.messages import show_error, show_info
-from app.ui.pages import Page, PlaceholderPage
+from app.ui.pages import Page
+from app.ui.print_page import PrintPage
 from app.ui.record_book_page import RecordBookPage
 from app.ui.report_page import ReportPage
 from app.ui.roster_page import RosterPage
@@ -40,16 +41,12 @@ APP_NAME = "支部记录本"
 PageFactory = Callable[[Session], Page]
 
 
-def _placeholder(title: str, purpose: str) -> PageFactory:
-    return lambda session: PlaceholderPage(session, title, purpose)
-
-
 BRANCH_SECTIONS: tuple[tuple[str, PageFactory], ...] = (
     ("首页", HomePage),
     ("记录本", RecordBookPage),
     ("党员", RosterPage),
     ("党费", DuesPage),
-    ("打印", _placeholder("打印", "打印党员花名册、会议记录等表格，生僻字也能正确打印。")),
+    ("打印", PrintPage),
     ("上报", ReportPage),
     ("设置", SettingsPage),
 )

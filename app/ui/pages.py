@@ -1,15 +1,13 @@
-"""What every section page shares: reload when the data changed, and an honest placeholder."""
+"""What every section page shares: reload when the data changed; buttons and titles."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
-from PySide6.QtWidgets import QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QTableView, QWidget
 
 from app.ui.form_fields import set_role
 from app.ui.session import Session
-
-COMING_LATER = "此功能将在后续版本提供"
 
 
 class Page(QWidget):
@@ -67,22 +65,3 @@ def title_label(text: str, parent: QWidget | None = None) -> QLabel:
     label = QLabel(text, parent)
     set_role(label, "page-title")
     return label
-
-
-class PlaceholderPage(Page):
-    """A section not built yet says so, with what it will do; it never shows made-up data."""
-
-    def __init__(self, session: Session, title: str, purpose: str, parent: QWidget | None = None) -> None:
-        super().__init__(session, title, parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 28, 32, 28)
-        layout.addWidget(title_label(title))
-        purpose_label = QLabel(purpose)
-        purpose_label.setWordWrap(True)
-        layout.addWidget(purpose_label)
-        later = QLabel(COMING_LATER)
-        set_role(later, "hint")
-        layout.addWidget(later)
-        layout.addStretch(1)
-        for label in (purpose_label, later):
-            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)

@@ -1,4 +1,4 @@
-"""The main window on a real demo workspace: sections, placeholders, 首页 data, title, shortcuts."""
+"""The main window on a real demo workspace: sections, 首页 data, title, shortcuts."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from app.domain.members import Status
 from app.services import roster, workspaces
 from app.ui.home_page import HomePage
 from app.ui.main_window import MainWindow
-from app.ui.pages import COMING_LATER, PlaceholderPage
+from app.ui.print_page import PrintPage
 from app.ui.record_book_page import RecordBookPage
 from app.ui.report_page import ReportPage
 from app.ui.roster_page import RosterPage
@@ -32,12 +32,9 @@ def test_branch_sections_switch_pages(qtbot: QtBot, demo_window: MainWindow) -> 
         page = demo_window.current_page()
         assert page.title == title
         assert page.isVisible()
-        if isinstance(page, PlaceholderPage):
-            text = _labels(page)
-            assert COMING_LATER in text and title in text
     kinds = {title: type(demo_window.page(title)) for title in demo_window.section_titles()}
     assert kinds["首页"] is HomePage and kinds["党员"] is RosterPage and kinds["设置"] is SettingsPage
-    assert [t for t, k in kinds.items() if k is PlaceholderPage] == ["打印"]
+    assert kinds["打印"] is PrintPage
     assert kinds["上报"] is ReportPage
     assert isinstance(demo_window.page("记录本"), RecordBookPage)
 
@@ -74,7 +71,7 @@ def test_committee_workspace_has_committee_sections(qtbot: QtBot, tmp_path: Path
         assert window.windowTitle() == "支部记录本 — 某某公司党委"
         for index in range(4):  # real pages now (tests/ui/test_committee_pages.py drives them)
             window.nav.setCurrentRow(index)
-            assert not isinstance(window.current_page(), PlaceholderPage)
+            assert window.current_page().title == window.section_titles()[index]
         window.nav.setCurrentRow(4)
         settings = window.current_page()
         assert isinstance(settings, SettingsPage)
