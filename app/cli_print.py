@@ -12,8 +12,6 @@ from app.domain.entries import ENTRY_TYPE_LABELS, EntryType
 from app.services import workspaces
 from app.storage.workspace import WorkspaceKind
 
-XLSX_KINDS = {"roster": "党员名册", "dues": "党费收缴登记表", "records": "记录清单", "check": "检查报告"}
-
 
 def _request(args: argparse.Namespace) -> Any:
     from app.services.printing import PlannedMeeting, PrintRequest
@@ -63,30 +61,21 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 
 def cmd_xlsx(args: argparse.Namespace) -> int:
+    from app.services.excel_exports import TABLE_KINDS, export_table
+    from app.services.printing import default_period
+
     today = dt.date.today()
     target = Path(args.output)
     if target.suffix.lower() != ".xlsx":
         raise CliError(f"输出文件名应以 .xlsx 结尾：{target.name}")
-    from app.services import excel_exports
-    from app.services.printing import default_period
-    from app.services.roster_export import export_roster
-
-    period = args.period
+    default_for = {"roster": "roster", "dues": "dues", "records": "recordbook", "check": "check"}
+    period = args.period or default_period(default_for[args.kind], today)
     ws = _open(args, WorkspaceKind.BRANCH)
     try:
-        if args.kind == "roster":
-            rows = export_roster(ws, target, min(period.end, today) if period else today)
-        elif args.kind == "dues":
-            rows = excel_exports.export_dues_ledger(
-                ws, (period or default_period("dues", today)).start.year, target
-            )
-        elif args.kind == "records":
-            rows = excel_exports.export_records(ws, period or default_period("recordbook", today), target)
-        else:
-            rows = excel_exports.export_findings(ws, period or default_period("check", today), target, today)
+        rows = export_table(ws, args.kind, period, target, today)
     finally:
         workspaces.close(ws)
-    title = XLSX_KINDS[args.kind]
+    title = TABLE_KINDS[args.kind]
     data = {"kind": args.kind, "file": str(target), "rows": rows}
     _emit(args, data, lambda: f"已导出{title}：{target}（{rows} 行）")
     return EXIT_OK
@@ -113,9 +102,11 @@ def add_commands(sub: Any, common: argparse.ArgumentParser, parser_class: type) 
     p.add_argument("--host", help="主持人")
     p.set_defaults(func=cmd_print)
 
-    kinds = "；".join(f"{k} {v}" for k, v in XLSX_KINDS.items())
+    from app.services.excel_exports import TABLE_KINDS
+
+    kinds = "；".join(f"{k} {v}" for k, v in TABLE_KINDS.items())
     p = sub.add_parser("xlsx", parents=[common], help="导出 Excel 表", description=f"表：{kinds}")
-    p.add_argument("kind", choices=list(XLSX_KINDS), metavar="KIND", help=kinds)
+    p.add_argument("kind", choices=list(TABLE_KINDS), metavar="KIND", help=kinds)
     p.add_argument("--period", type=_period, help="YYYY-MM、YYYYQn 或 YYYY")
     p.add_argument("-o", "--output", required=True, help="FILE.xlsx")
     p.set_defaults(func=cmd_xlsx)

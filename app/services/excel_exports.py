@@ -8,8 +8,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
 from app.domain.periods import Period
 from app.io.excel.table_workbook import Table, write_tables
 from app.io.pdf.dues_form import HEADERS as LEDGER_HEADERS
@@ -20,6 +18,7 @@ from app.services.errors import UserError
 from app.services.form_dues import dues_ledger
 from app.services.json_views import finding_json, record_json
 from app.services.records import load_records
+from app.services.roster_export import export_roster
 from app.storage.workspace import Workspace
 
 SEVERITY_LABELS = {"violation": "违规", "warning": "提醒"}
@@ -40,23 +39,13 @@ RECORD_HEADERS = (
 FINDING_HEADERS = ("严重程度", "规则", "对象", "说明")
 
 
-def _printable(value: Any) -> Any:
-    # openpyxl refuses control characters (a pasted \x07 in a title); they show nothing, so they are dropped.
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-
 def _write(path: Path, tables: Sequence[Table]) -> None:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise UserError(f"导出文件名应以 .xlsx 结尾：{path.name}")
-    clean = [
-        (name, _printable(title), headers, [[_printable(v) for v in row] for row in rows])
-        for name, title, headers, rows in tables
-    ]
     try:
-        write_tables(path, clean)
+        write_tables(path, tables)
     except OSError as exc:
-        path.with_name(path.name + ".part").unlink(missing_ok=True)  # a failed save leaves nothing behind
         raise UserError(f"无法写入 {path}：{exc.strerror or exc}") from None
 
 
@@ -169,3 +158,21 @@ def export_findings(ws: Workspace, period: Period, path: Path, today: dt.date | 
     title = f"{branch_name(ws)} {period.label()}检查报告（{summary}）"
     _write(path, [("检查报告", title, FINDING_HEADERS, rows)])
     return len(rows)
+
+
+# ---- one entry point for the CLI and the 打印 page ----------------------------------------------
+
+TABLE_KINDS = {"roster": "党员名册", "dues": "党费收缴登记表", "records": "记录清单", "check": "检查报告"}
+
+
+def export_table(ws: Workspace, kind: str, period: Period, path: Path, today: dt.date) -> int:
+    """The table `kind` for `period` (the roster at its end, or today; the dues ledger of its year)."""
+    if kind == "roster":
+        return export_roster(ws, path, min(period.end, today))
+    if kind == "dues":
+        return export_dues_ledger(ws, period.start.year, path, today)
+    if kind == "records":
+        return export_records(ws, period, path)
+    if kind == "check":
+        return export_findings(ws, period, path, today)
+    raise UserError(f"没有这种表：{kind}（可选：{'、'.join(TABLE_KINDS)}）")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
@@ -29,6 +28,7 @@ from app.domain.entries import ENTRY_TYPE_LABELS, EntryType
 from app.domain.periods import Period, PeriodKind, last_finished, recent_periods
 from app.services import branch_profile, records
 from app.services.errors import UserError
+from app.services.excel_exports import TABLE_KINDS, export_table
 from app.services.printing import FORM_TITLES, PlannedMeeting, PrintRequest, print_form
 from app.ui.crash_handler import report_exception
 from app.ui.form_fields import DateField, message_label, set_role, show_message
@@ -51,12 +51,6 @@ YEAR_ONLY = {"dues", "review"}
 MEETING_FORMS = {"minutes", "signin"}
 KINDS = ((PeriodKind.MONTH, "按月"), (PeriodKind.QUARTER, "按季度"), (PeriodKind.YEAR, "按年"))
 PERIODS_BACK = {PeriodKind.MONTH: 24, PeriodKind.QUARTER: 8, PeriodKind.YEAR: 5}
-XLSX_EXPORTS = (
-    ("roster", "党员名册"),
-    ("dues", "党费收缴登记表"),
-    ("records", "记录清单"),
-    ("check", "检查报告"),
-)
 ALL_IN_PERIOD = "__all__"
 NEW_MEETING = "__new__"
 
@@ -190,7 +184,7 @@ class PrintTab(QWidget):
         excel_box = QGroupBox("导出 Excel（按上面选择的期间）")
         excel_row = QHBoxLayout(excel_box)
         self.excel_buttons: dict[str, object] = {}
-        for kind, text in XLSX_EXPORTS:
+        for kind, text in TABLE_KINDS.items():
             button = action_button(f"{text}…", f"把{text}导出为 Excel 文件")
             button.clicked.connect(lambda _c=False, k=kind: self.choose_and_export_xlsx(k))
             self.excel_buttons[kind] = button
@@ -336,7 +330,10 @@ class PrintTab(QWidget):
             meeting_text = self.meeting.currentText().replace("　", "-")
         folder = self.folder or documents_folder()
         chosen, _ = QFileDialog.getSaveFileName(
-            self, "保存表格", str(folder / suggested_name(request.form, request, meeting_text)), "PDF 文件 (*.pdf)"
+            self,
+            "保存表格",
+            str(folder / suggested_name(request.form, request, meeting_text)),
+            "PDF 文件 (*.pdf)",
         )
         if not chosen:
             return
@@ -420,7 +417,7 @@ class PrintTab(QWidget):
 
     def choose_and_export_xlsx(self, kind: str) -> None:
         period = self.chosen_period()
-        title = dict(XLSX_EXPORTS)[kind]
+        title = TABLE_KINDS[kind]
         folder = self.folder or documents_folder()
         suffix = period.code() if period else ""
         chosen, _ = QFileDialog.getSaveFileName(
@@ -435,28 +432,15 @@ class PrintTab(QWidget):
         self.export_xlsx(kind, period, target)
 
     def export_xlsx(self, kind: str, period: Period | None, target: Path) -> int | None:
-        exporter = _xlsx_exporter(kind)
         today = dt.date.today()
         period = period or Period.year(today.year)
         try:
-            rows = exporter(self.session.ws, period, target, today)
+            rows = export_table(self.session.ws, kind, period, target, today)
         except UserError as exc:
             show_message(self.result, str(exc), "error")
             return None
-        show_message(self.result, f"已导出{dict(XLSX_EXPORTS)[kind]}：{target}（{rows} 行）", "ok")
+        show_message(self.result, f"已导出{TABLE_KINDS[kind]}：{target}（{rows} 行）", "ok")
         self.last_file = target
         self.open_button.show()
         self.folder_button.show()
         return rows
-
-
-def _xlsx_exporter(kind: str) -> Callable[..., int]:
-    from app.services import excel_exports
-    from app.services.roster_export import export_roster
-
-    return {
-        "roster": lambda ws, period, target, today: export_roster(ws, target, min(period.end, today)),
-        "dues": lambda ws, period, target, today: excel_exports.export_dues_ledger(ws, period.start.year, target),
-        "records": lambda ws, period, target, today: excel_exports.export_records(ws, period, target),
-        "check": lambda ws, period, target, today: excel_exports.export_findings(ws, period, target, today),
-    }[kind]

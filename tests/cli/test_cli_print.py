@@ -67,3 +67,18 @@ def test_unknown_form_is_a_usage_error(demo: Path) -> None:
 def test_unwritable_target_is_refused_without_traceback(demo: Path, tmp_path: Path) -> None:
     code, _, err = cli("--workspace", demo, "print", "roster", "-o", tmp_path / "missing" / "r.pdf")
     assert code == 1 and "无法写入" in err
+
+
+@pytest.mark.parametrize("kind", ["roster", "dues", "records", "check"])
+def test_xlsx_exports_each_table(demo: Path, tmp_path: Path, kind: str) -> None:
+    import openpyxl
+
+    target = tmp_path / f"{kind}.xlsx"
+    code, out, err = cli(
+        "--workspace", demo, "xlsx", kind, "--period", str(dt.date.today().year), "-o", target, "--json"
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    sheet = openpyxl.load_workbook(target).active
+    assert data["kind"] == kind and data["rows"] >= 1
+    assert sheet.max_row >= data["rows"] + 2  # title and header rows above the data
