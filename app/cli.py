@@ -280,8 +280,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     def text() -> str:
         if not findings:
             return f"{args.period.label()}：未发现问题"
-        labels = {"violation": "违规", "warning": "提醒"}
-        return "\n".join(f"[{labels[f.severity.value]}] {f.subject}：{f.message}" for f in findings)
+        from app.domain.compliance import SEVERITY_LABELS
+
+        return "\n".join(f"[{SEVERITY_LABELS[f.severity]}] {f.subject}：{f.message}" for f in findings)
 
     _emit(args, data, text)
     return EXIT_OK
@@ -538,11 +539,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", parents=[common], help="从备份恢复（先检查备份是否完好）")
     p.add_argument("backup")
     p.set_defaults(func=cmd_restore)
+    from app.cli_archive import add_commands as add_archive_commands
     from app.cli_packages import add_commands
     from app.cli_print import add_commands as add_print_commands
 
     add_commands(sub, common, _Parser)
     add_print_commands(sub, common, _Parser)
+    add_archive_commands(sub, common, _Parser)
 
     p = sub.add_parser("demo", parents=[common], help="新建示例支部工作区")
     p.set_defaults(func=cmd_demo)

@@ -30,6 +30,9 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+SEVERITY_LABELS = {Severity.VIOLATION: "违规", Severity.WARNING: "提醒"}
+
+
 @dataclass(frozen=True)
 class Finding:
     rule: str

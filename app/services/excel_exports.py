@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from app.domain.compliance import SEVERITY_LABELS
 from app.domain.periods import Period
 from app.io.excel.table_workbook import Table, write_tables
 from app.io.pdf.dues_form import HEADERS as LEDGER_HEADERS
@@ -21,7 +22,6 @@ from app.services.records import load_records
 from app.services.roster_export import export_roster
 from app.storage.workspace import Workspace
 
-SEVERITY_LABELS = {"violation": "违规", "warning": "提醒"}
 RECORD_HEADERS = (
     "日期",
     "类型",

@@ -351,6 +351,34 @@ class BranchMember(Base):
     category: Mapped[str | None] = mapped_column(String(20))
 
 
+# ---- year-end archive (branch side) --------------------------------------------------------------
+
+
+class YearArchive(Base):
+    """A year-end archive (归档) the branch wrote: the signed manifest's hash ties the row to the folder."""
+
+    __tablename__ = "year_archive"
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[str] = mapped_column(String(32))
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    journal_head: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(16))
+    folder_name: Mapped[str] = mapped_column(Text)
+    violations: Mapped[int] = mapped_column(Integer, default=0)  # open violations the secretary confirmed
+
+
+class PeriodReopen(Base):
+    """撤销归档: an archived year opened again for direct edits, with the secretary's reason."""
+
+    __tablename__ = "period_reopen"
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7))
+    reopened_on: Mapped[dt.date] = mapped_column(IsoDate)
+    reason: Mapped[str] = mapped_column(Text)
+    archive_uuid: Mapped[str | None] = mapped_column(ForeignKey("year_archive.uuid"))  # the archive undone
+
+
 class JournalEntry(Base):
     __tablename__ = "journal"
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -387,4 +415,6 @@ JOURNALED = {
     "enrolled_branch": EnrolledBranch.__table__,
     "enrolled_key": EnrolledKey.__table__,
     "received_package": ReceivedPackage.__table__,
+    "year_archive": YearArchive.__table__,
+    "period_reopen": PeriodReopen.__table__,
 }

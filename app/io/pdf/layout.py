@@ -161,6 +161,53 @@ class EntryMark(Flowable):
             marks.append(self.journal_hash)
 
 
+class PageAnchor(Flowable):
+    """Invisible; notes the page it lands on under `key`, for a `PageNumber` elsewhere (a contents page)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+        self.width = self.height = 0
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        refs = getattr(self.canv, "page_refs", None)
+        if refs is not None:
+            refs.setdefault(self.key, self.canv.getPageNumber())
+
+
+class PageNumber(Flowable):
+    """The number of the page its `PageAnchor` lands on, right-aligned in one line of `style`. It may come
+    before the anchor: it is written when every page has been laid out, as the footers' totals are."""
+
+    def __init__(self, key: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.key = key
+        self.style = style
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width, self.height = available_width, self.style.leading
+        return self.width, self.height
+
+    def draw(self) -> None:
+        late = getattr(self.canv, "page_late", None)
+        if late is None:
+            return
+        # where a one-line Paragraph of the same style would put its baseline
+        x, y = self.canv.absolutePosition(self.width, self.height - self.style.fontSize)
+        key, font, size = self.key, self.style.fontName, self.style.fontSize
+
+        def write(canvas: Canvas) -> None:
+            page = canvas.page_refs.get(key)  # type: ignore[attr-defined]
+            if page is not None:
+                canvas.setFont(font, size)
+                canvas.drawRightString(x, y, str(page))
+
+        late.append(write)
+
+
 Story = list[Flowable]
 
 
@@ -199,20 +246,25 @@ def _canvas_class(setup: PageSetup, on_page: Callable[[int], None] | None) -> ty
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._doc._timeStamp = _Stamp(setup.created)
-            self._held: list[tuple[dict[str, Any], list[str]]] = []
+            self._held: list[tuple[dict[str, Any], list[str], list[Callable[[Canvas], None]]]] = []
             self.page_marks: list[str] = []
+            self.page_refs: dict[str, int] = {}  # PageAnchor key → page number
+            self.page_late: list[Callable[[Canvas], None]] = []  # drawn on this page at the end
 
         def showPage(self) -> None:
-            self._held.append((dict(self.__dict__), list(self.page_marks)))
+            self._held.append((dict(self.__dict__), list(self.page_marks), self.page_late))
             self.page_marks = []
+            self.page_late = []
             if on_page is not None:
                 on_page(len(self._held))
             self._startPage()
 
         def save(self) -> None:
             total = len(self._held)
-            for number, (state, marks) in enumerate(self._held, start=1):
+            for number, (state, marks, late) in enumerate(self._held, start=1):
                 self.__dict__.update(state)
+                for write in late:
+                    write(self)
                 self._decorate(number, total, marks)
                 Canvas.showPage(self)
             Canvas.save(self)
