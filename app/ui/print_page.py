@@ -1,9 +1,10 @@
-"""打印: the printed forms and Excel exports, and the year-end archive."""
+"""打印: the printed forms and Excel exports (打印表格), and the year-end archive (年度归档)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from app.ui.archive_tab import ArchiveTab
 from app.ui.form_fields import set_role
 from app.ui.pages import Page
 from app.ui.print_tab import PrintTab
@@ -19,6 +20,8 @@ class PrintPage(Page):
         self.tabs = QTabWidget()
         self.print_tab = PrintTab(session)
         self.tabs.addTab(self.print_tab, "打印表格")
+        self.archive_tab = ArchiveTab(session)
+        self.tabs.addTab(self.archive_tab, "年度归档")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(intro)
@@ -26,3 +29,4 @@ class PrintPage(Page):
 
     def reload(self) -> None:
         self.print_tab.reload()
+        self.archive_tab.reload()
