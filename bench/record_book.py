@@ -249,6 +249,9 @@ def build_year(path: Path, entries: int = 150, members: int = 50, corrections: i
                     minutes=f"补学{draft.date.month}月{draft.date.day}日会议内容：{rng.choice(SENTENCES)}。",
                 )
             )
+    while len(makeups) < entries - regular:  # a small year may not have enough absentees
+        day = dt.date(PDF_YEAR, 12, 20 - len(makeups))
+        makeups.append(_pdf_draft(rng, EntryType.OTHER, day, source, regular + len(makeups) + 1))
     with ws.write("基准") as writer:
         write_entries(writer, makeups)
     lock_period(ws, Period.year(PDF_YEAR), "archived", today=PDF_TODAY)
