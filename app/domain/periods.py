@@ -135,6 +135,11 @@ def month_label(index: int) -> str:
     return f"{index // 12}年{index % 12 + 1}月"
 
 
+def chinese_date(day: dt.date) -> str:
+    """「2026年11月21日」, as forms and messages write a date."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def last_finished(kind: PeriodKind, today: dt.date) -> Period:
     """The latest month, quarter or year that ended before `today`."""
     current = Period.containing(today, kind)

@@ -26,6 +26,7 @@ from app.domain.entries import (
     VoteOutcome,
 )
 from app.domain.entry_codec import entry_changes
+from app.domain.periods import chinese_date
 from app.io.pdf.entry_block import Block, Field
 from app.io.pdf.layout import PageSetup, Story
 from app.io.pdf.minutes_form import MinutesSheet, layout_minutes
@@ -45,10 +46,6 @@ from app.storage.workspace import Workspace
 NONE = "无"
 UNSET = "未填"
 DELETED = "（已删除）"
-
-
-def chinese_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ import datetime as dt
 
 from app.domain.entries import ENTRY_TYPE_LABELS
 from app.domain.members import Post
-from app.domain.periods import Period
+from app.domain.periods import Period, chinese_date
 from app.io.pdf.layout import PageSetup, Story
 from app.io.pdf.record_book_form import BookCover, BookEntry, layout_record_book
 from app.services.branch_profile import load_profile
-from app.services.form_minutes import Book, chinese_date, correction_block, entry_block, load_book
+from app.services.form_minutes import Book, correction_block, entry_block, load_book
 from app.services.printing import FORM_TITLES, DataStamp, PrintRequest, default_period
 from app.services.records import RecordView
 from app.storage.workspace import Workspace

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from app.domain.members import STATUS_LABELS, Status
+from app.domain.periods import chinese_date
 from app.io.pdf.roster_form import RosterSheet, roster_story
 from app.services.printing import FORM_TITLES, DataStamp, Layout, PrintRequest
 from app.services.roster import load_roster
@@ -38,10 +39,6 @@ def roster_date(request: PrintRequest, today: dt.date) -> dt.date:
     return min(request.period.end, today) if request.period else today
 
 
-def date_label(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def build(ws: Workspace, request: PrintRequest, stamp: DataStamp, today: dt.date) -> Layout:
     on = roster_date(request, today)
     members = load_roster(ws, on)
@@ -64,8 +61,8 @@ def build(ws: Workspace, request: PrintRequest, stamp: DataStamp, today: dt.date
     setup = stamp.setup(
         FORM_TITLES["roster"],
         landscape=True,
-        header_note=f"截至 {date_label(on)}",
+        header_note=f"截至 {chinese_date(on)}",
         footer_note=f"数据截至 {stamp.created.date().isoformat()}　日志哈希 {stamp.journal_head[:16]}",
     )
-    sheet = RosterSheet(date_label(on), rows, totals)
+    sheet = RosterSheet(chinese_date(on), rows, totals)
     return setup, roster_story(setup, sheet)

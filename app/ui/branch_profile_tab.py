@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.branch import BRANCH_CLASS_LABELS, BranchClass
+from app.domain.periods import chinese_date
 from app.services import branch_profile
 from app.services.branch_profile import BranchProfile
 from app.services.errors import UserError
-from app.ui.form_fields import chinese_date, days_phrase, message_label, set_role, show_message, to_qdate
+from app.ui.form_fields import days_phrase, message_label, set_role, show_message, to_qdate
 from app.ui.messages import confirm, show_error
 from app.ui.session import Session
 

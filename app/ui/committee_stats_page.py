@@ -7,10 +7,11 @@ import datetime as dt
 
 from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from app.domain.periods import chinese_date
 from app.services import committee_reports
 from app.services.committee_reports import RosterStats
 from app.ui.committee_widgets import Column, Row, RowsModel, hint_label, make_table
-from app.ui.form_fields import chinese_date, to_qdate
+from app.ui.form_fields import to_qdate
 from app.ui.pages import Page
 from app.ui.session import Session
 

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.dues import ZERO
-from app.domain.periods import month_of
+from app.domain.periods import chinese_date, month_of
 from app.services import dues
 from app.storage.workspace import Workspace
 from app.ui.dues_model import yuan
-from app.ui.form_fields import chinese_date, set_role
+from app.ui.form_fields import set_role
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 

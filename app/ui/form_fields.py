@@ -77,10 +77,6 @@ def to_qdate(day: dt.date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
 
-def chinese_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def days_phrase(end: dt.date, today: dt.date) -> tuple[str, bool]:
     """("还有 N 天", False) or ("已届满 N 天", True)."""
     days = (end - today).days

@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
 from app.domain.branch import BRANCH_CLASS_LABELS
 from app.domain.entries import EntryType
 from app.domain.members import Status
+from app.domain.periods import chinese_date
 from app.services import branch_profile, compliance, journal_check, records, roster
 from app.services.compliance import Dashboard
 from app.storage.journal import VerifyResult
 from app.ui.dashboard_view import InactiveList, MakeupTree, ObligationBox, overdue_lines
 from app.ui.entry_dialog import EntryDialog
-from app.ui.form_fields import chinese_date, days_phrase, set_role
+from app.ui.form_fields import days_phrase, set_role
 from app.ui.pages import Page, title_label
 from app.ui.session import Session
 from app.ui.workers import BackgroundTask

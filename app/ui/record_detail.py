@@ -18,8 +18,8 @@ from app.domain.entries import (
     VoteOutcome,
 )
 from app.domain.entry_codec import entry_changes
+from app.domain.periods import chinese_date
 from app.services.records import FIELD_NAMES, CorrectionView, RecordView
-from app.ui.form_fields import chinese_date
 from app.ui.record_model import GREEN, GREY, RED
 
 SHORT = 24  # characters of a long text shown in a before → after summary

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.periods import Period, PeriodKind, last_finished, recent_periods
+from app.domain.periods import Period, PeriodKind, chinese_date, last_finished, recent_periods
 from app.services import package_export, signing_keys
 from app.services.errors import UserError
 from app.services.package_export import PACKAGE_SUFFIX, ExportedPackage, ExportRecord
-from app.ui.form_fields import chinese_date, message_label, set_role, show_message
+from app.ui.form_fields import message_label, set_role, show_message
 from app.ui.messages import show_info
 from app.ui.pages import Page, action_button
 from app.ui.passphrase_dialog import PassphraseDialog

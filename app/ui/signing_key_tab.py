@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.periods import chinese_date
 from app.services import branch_profile, package_export, signing_keys
 from app.services.errors import UserError
 from app.services.signing_keys import KeyInfo
-from app.ui.form_fields import chinese_date, message_label, set_role, show_message
+from app.ui.form_fields import message_label, set_role, show_message
 from app.ui.handover_dialog import HandoverDialog
 from app.ui.messages import confirm, show_error, show_info
 from app.ui.pages import action_button

@@ -15,7 +15,6 @@ from app.io.pdf.layout import (
     EntryMark,
     PageSetup,
     grid_table,
-    long_text_chunks,
     para,
     render_pdf,
     styles,
@@ -87,13 +86,6 @@ def test_footer_lists_the_hashes_of_the_records_on_its_page(tmp_path: Path) -> N
         pages = [i for i, t in enumerate(texts) if digest[:16] in t]
         assert len(pages) == 1, (digest, pages)  # on the page where the record starts, and only there
     assert texts.index(next(t for t in texts if hashes[-1][:16] in t)) > 0
-
-
-def test_long_text_chunks_keep_every_character_in_order() -> None:
-    text = "甲" * 650 + "\n" + "乙" * 10 + "\n\n"
-    chunks = long_text_chunks(text, 300)
-    assert [len(c) for c in chunks] == [300, 300, 50, 10]
-    assert "".join(chunks) == text.replace("\n", "")
 
 
 def test_a_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
+from app.domain.periods import chinese_date
 from app.io.pdf.layout import (
     HEAD_FILL,
     PageSetup,
@@ -20,7 +21,6 @@ from app.io.pdf.layout import (
     signature_table,
     styles,
 )
-from app.io.pdf.signin_form import chinese_date
 
 NONE_FOUND = "未发现问题"
 

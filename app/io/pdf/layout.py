@@ -1,7 +1,7 @@
 """What every printed form shares: A4 pages in the bundled font, header and footer, 「第 x 页 共 y 页」,
 wrapping table cells with headers repeated on every page, and byte-identical output for the same data.
 
-Forms build a list of flowables (a "story") with `para`, `grid_table` and `long_text_chunks`, and hand it
+Forms build a list of flowables (a "story") with `para`, `grid_table` and `signature_table`, and hand it
 to `build_pdf` with a `PageSetup`.
 """
 
@@ -82,21 +82,6 @@ def para(text: str, style: ParagraphStyle | None = None) -> Paragraph:
     """A paragraph of plain text: markup characters are escaped and line breaks kept."""
     safe = escape(text or "").replace("\r\n", "\n").replace("\n", "<br/>")
     return Paragraph(safe, style or styles().body)
-
-
-def long_text_chunks(text: str, limit: int = 300) -> list[str]:
-    """Split text at line breaks, and long lines into pieces of at most `limit` characters.
-
-    A table row cannot break across pages, so a long minutes text goes into one row per chunk."""
-    chunks: list[str] = []
-    for line in (text or "").replace("\r\n", "\n").split("\n"):
-        while len(line) > limit:
-            chunks.append(line[:limit])
-            line = line[limit:]
-        chunks.append(line)
-    while len(chunks) > 1 and not chunks[-1].strip():
-        chunks.pop()
-    return chunks
 
 
 def _cell(value: object, style: ParagraphStyle) -> object:

@@ -10,8 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
 
+from app.domain.periods import chinese_date
 from app.io.pdf.layout import PageSetup, Story, frame_width, grid_table, para, signature_table, styles
-from app.io.pdf.signin_form import chinese_date
 
 
 @dataclass(frozen=True)

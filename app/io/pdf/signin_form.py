@@ -10,6 +10,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
+from app.domain.periods import chinese_date
 from app.io.pdf.fonts import body_font
 from app.io.pdf.layout import GRID_COLOUR, HEAD_FILL, PageSetup, Story, frame_width, grid_table, para, styles
 
@@ -42,10 +43,6 @@ class SigninSheet:
 
 def _cell_style() -> ParagraphStyle:
     return ParagraphStyle("signin_cell", parent=styles().cell, fontSize=10.5, leading=14)
-
-
-def chinese_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _meeting_header(sheet: SigninSheet, width: float) -> Table:
