@@ -33,7 +33,7 @@ from app.services.branch_profile import load_profile
 from app.services.compliance import check_period
 from app.services.errors import UserError
 from app.services.json_views import finding_json
-from app.services.package_export import counts_of, history, package_data
+from app.services.package_export import branch_header, counts_of, history, package_data
 from app.services.signing_keys import current_key, key_card_text, unlock
 from app.storage import repositories as repo
 from app.storage.journal import head_hash
@@ -311,12 +311,7 @@ def create_archive(
                 "schema_version": schema_head(),
                 "app_version": __version__,
                 "created_at": now.isoformat(),
-                "branch": {
-                    "code": profile.code,
-                    "name": profile.name,
-                    "class": int(profile.org_class) if profile.org_class else None,
-                    "committee": profile.higher_committee,
-                },
+                "branch": branch_header(profile),
                 "year": year,
                 "journal_head": journal_head,
                 "counts": {**counts_of(data), "forms": len(forms), "files": len(files)},

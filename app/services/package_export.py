@@ -27,7 +27,7 @@ from app.domain.periods import Period, month_code, month_of
 from app.io.package.age_crypt import AgeError, encrypt, parse_recipient
 from app.io.package.package_file import seal
 from app.services import records as records_service
-from app.services.branch_profile import get_setting, load_profile, put_setting
+from app.services.branch_profile import BranchProfile, get_setting, load_profile, put_setting
 from app.services.compliance import check_period
 from app.services.dues import load_dues
 from app.services.errors import UserError
@@ -163,6 +163,16 @@ def _corrections_since_last(ws: Workspace, last_head: str | None) -> set[str]:
         )
 
 
+def branch_header(profile: BranchProfile) -> dict[str, Any]:
+    """The branch as package and archive manifests name it."""
+    return {
+        "code": profile.code,
+        "name": profile.name,
+        "class": int(profile.org_class) if profile.org_class else None,
+        "committee": profile.higher_committee,
+    }
+
+
 def package_data(ws: Workspace, period: Period, last_head: str | None, today: dt.date) -> dict[str, Any]:
     """The data files' contents (before encoding), by file name."""
     profile = load_profile(ws)
@@ -277,12 +287,7 @@ def export_package(
             "schema_version": schema_head(),
             "app_version": __version__,
             "created_at": now.isoformat(),
-            "branch": {
-                "code": profile.code,
-                "name": profile.name,
-                "class": int(profile.org_class) if profile.org_class else None,
-                "committee": profile.higher_committee,
-            },
+            "branch": branch_header(profile),
             "periods": [period.code()],
             "sequence": sequence,
             "previous_package_sha256": last_sha,

@@ -9,17 +9,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QListWidget,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -29,7 +26,7 @@ from app.services import archive
 from app.services.errors import UserError
 from app.ui.form_fields import message_label, set_role, show_message
 from app.ui.messages import show_error, show_info
-from app.ui.pages import action_button
+from app.ui.pages import action_button, history_table
 from app.ui.passphrase_dialog import PassphraseDialog
 from app.ui.session import Session
 from app.ui.signing_key_tab import documents_folder
@@ -92,15 +89,7 @@ class ArchiveTab(QWidget):
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         history_box = QGroupBox("归档记录")
-        self.table = QTableWidget(0, len(HISTORY_HEADERS))
-        self.table.setHorizontalHeaderLabels(list(HISTORY_HEADERS))
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        header = self.table.horizontalHeader()
-        for column in range(4):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table = history_table(HISTORY_HEADERS, stretch=4)
         self.no_history = QLabel("还没有归档过。")
         self.no_history.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         set_role(self.no_history, "hint")

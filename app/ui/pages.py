@@ -1,10 +1,20 @@
-"""What every section page shares: reload when the data changed; buttons and titles."""
+"""What every section page shares: reload when the data changed; buttons, titles and history tables."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
-from PySide6.QtWidgets import QLabel, QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTableWidget,
+    QWidget,
+)
 
 from app.ui.form_fields import set_role
 from app.ui.session import Session
@@ -59,6 +69,24 @@ def action_button(text: str, tip: str = "") -> QPushButton:
     if tip:
         button.setToolTip(tip)
     return button
+
+
+def history_table(headers: Sequence[str], stretch: int) -> QTableWidget:
+    """A read-only list of past actions (packages, archives): whole rows selected, one column stretched."""
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(list(headers))
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    header = table.horizontalHeader()
+    for column in range(len(headers)):
+        mode = (
+            QHeaderView.ResizeMode.Stretch if column == stretch else QHeaderView.ResizeMode.ResizeToContents
+        )
+        header.setSectionResizeMode(column, mode)
+    return table
 
 
 def title_label(text: str, parent: QWidget | None = None) -> QLabel:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -15,9 +14,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -29,7 +26,7 @@ from app.services.errors import UserError
 from app.services.package_export import PACKAGE_SUFFIX, ExportedPackage, ExportRecord
 from app.ui.form_fields import message_label, set_role, show_message
 from app.ui.messages import show_info
-from app.ui.pages import Page, action_button
+from app.ui.pages import Page, action_button, history_table
 from app.ui.passphrase_dialog import PassphraseDialog
 from app.ui.session import Session
 from app.ui.settings_page import SettingsPage
@@ -168,17 +165,7 @@ class ReportPage(Page):
 
         # -- earlier packages --
         history_box = QGroupBox("已生成的上报包")
-        self.table = QTableWidget(0, len(HISTORY_HEADERS))
-        self.table.setHorizontalHeaderLabels(list(HISTORY_HEADERS))
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        for column in (0, 1, 2, 4):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table = history_table(HISTORY_HEADERS, stretch=3)
         self.no_history = QLabel("还没有生成过上报包。")
         self.no_history.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         set_role(self.no_history, "hint")

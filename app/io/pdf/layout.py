@@ -23,7 +23,16 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Table,
+    TableStyle,
+)
 
 from app.io.pdf.fonts import body_font
 
@@ -82,6 +91,16 @@ def para(text: str, style: ParagraphStyle | None = None) -> Paragraph:
     """A paragraph of plain text: markup characters are escaped and line breaks kept."""
     safe = escape(text or "").replace("\r\n", "\n").replace("\n", "<br/>")
     return Paragraph(safe, style or styles().body)
+
+
+def one_per_page(items: Sequence[Any], render: Callable[[Any], Story]) -> Story:
+    """The stories of several sheets, each starting on a new page."""
+    story: Story = []
+    for index, item in enumerate(items):
+        if index:
+            story.append(PageBreak())
+        story += render(item)
+    return story
 
 
 def _cell(value: object, style: ParagraphStyle) -> object:

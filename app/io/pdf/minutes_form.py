@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Spacer
+from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
 
 from app.io.pdf.entry_block import Block, block_story, block_table
-from app.io.pdf.layout import PageSetup, Story, frame_width, para, signature_table, styles
+from app.io.pdf.layout import PageSetup, Story, frame_width, one_per_page, para, signature_table, styles
 
 SIGNERS = ("主持人", "记录人")
 
@@ -43,9 +43,4 @@ def _sheet(setup: PageSetup, sheet: MinutesSheet) -> Story:
 
 def layout_minutes(setup: PageSetup, sheets: Sequence[MinutesSheet]) -> tuple[PageSetup, Story]:
     """Each meeting starts on a new page."""
-    story: Story = []
-    for index, sheet in enumerate(sheets):
-        if index:
-            story.append(PageBreak())
-        story += _sheet(setup, sheet)
-    return setup, story
+    return setup, one_per_page(sheets, lambda sheet: _sheet(setup, sheet))

@@ -8,11 +8,21 @@ from dataclasses import dataclass
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from app.domain.periods import chinese_date
 from app.io.pdf.fonts import body_font
-from app.io.pdf.layout import GRID_COLOUR, HEAD_FILL, PageSetup, Story, frame_width, grid_table, para, styles
+from app.io.pdf.layout import (
+    GRID_COLOUR,
+    HEAD_FILL,
+    PageSetup,
+    Story,
+    frame_width,
+    grid_table,
+    one_per_page,
+    para,
+    styles,
+)
 
 SIGN_HEADER = "签到"
 # Padding above and below each member's row: with the 10.5 pt text the row is about 10.5 mm, room for a pen.
@@ -128,9 +138,4 @@ def _sheet(setup: PageSetup, sheet: SigninSheet) -> list[Flowable]:
 
 def layout_signin(setup: PageSetup, sheets: Sequence[SigninSheet]) -> tuple[PageSetup, Story]:
     """One sheet per meeting, each starting on a new page."""
-    story: Story = []
-    for index, sheet in enumerate(sheets):
-        if index:
-            story.append(PageBreak())
-        story += _sheet(setup, sheet)
-    return setup, story
+    return setup, one_per_page(sheets, lambda sheet: _sheet(setup, sheet))
