@@ -113,7 +113,9 @@ def test_meeting_forms_offer_the_period_entries_or_a_new_meeting(tab: PrintTab, 
     assert tab.group.isVisible() and tab.group.count() > 0
     request = tab._request_or_none()
     assert request is not None and request.meeting is not None
-    assert request.meeting.type is EntryType.GROUP_MEETING and request.meeting.group == tab.group.currentText()
+    assert (
+        request.meeting.type is EntryType.GROUP_MEETING and request.meeting.group == tab.group.currentText()
+    )
 
 
 def test_roster_exports_to_excel(tab: PrintTab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
