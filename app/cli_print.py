@@ -40,12 +40,10 @@ def _request(args: argparse.Namespace) -> Any:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
-    from app.services.printing import FORM_TITLES, default_period, print_form
+    from app.services.printing import FORM_TITLES, print_form
 
-    request = _request(args)
+    request = _request(args)  # without --period each form takes its own default (printing.default_period)
     today = dt.date.today()
-    if request.period is None and request.form in ("roster", "dues", "recordbook", "review", "check"):
-        request = type(request)(request.form, default_period(request.form, today), request.entry_uuid)
     target = Path(args.output)
     if target.suffix.lower() != ".pdf":
         raise CliError(f"输出文件名应以 .pdf 结尾：{target.name}")

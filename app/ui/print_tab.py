@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QProgressBar,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -63,7 +64,7 @@ class _PageRelay(QObject):
     page_done = Signal(int)  # emitted from the worker thread; delivered on the GUI thread
 
 
-def default_period(form: str, kind: PeriodKind, today: dt.date) -> Period:
+def initial_period(form: str, kind: PeriodKind, today: dt.date) -> Period:
     if form == "check":
         return last_finished(kind, today)
     return Period.containing(today, kind)
@@ -183,7 +184,7 @@ class PrintTab(QWidget):
         # -- Excel --
         excel_box = QGroupBox("导出 Excel（按上面选择的期间）")
         excel_row = QHBoxLayout(excel_box)
-        self.excel_buttons: dict[str, object] = {}
+        self.excel_buttons: dict[str, QPushButton] = {}
         for kind, text in TABLE_KINDS.items():
             button = action_button(f"{text}…", f"把{text}导出为 Excel 文件")
             button.clicked.connect(lambda _c=False, k=kind: self.choose_and_export_xlsx(k))
@@ -255,7 +256,7 @@ class PrintTab(QWidget):
         today = dt.date.today()
         kind = PeriodKind(self.kind.currentData())
         keep = None if default else self.period.currentData()
-        wanted = keep or default_period(self.form(), kind, today).code()
+        wanted = keep or initial_period(self.form(), kind, today).code()
         self.period.blockSignals(True)
         self.period.clear()
         for period in recent_periods(kind, today, PERIODS_BACK[kind]):
@@ -378,7 +379,7 @@ class PrintTab(QWidget):
         self.progress.setText(text)
         self.forms.setEnabled(not busy)
         for button in self.excel_buttons.values():
-            button.setEnabled(not busy)  # type: ignore[attr-defined]
+            button.setEnabled(not busy)
         if busy:
             self.print_button.setEnabled(False)
             show_message(self.result, "")

@@ -121,7 +121,7 @@ def test_meeting_forms_offer_the_period_entries_or_a_new_meeting(tab: PrintTab, 
 def test_roster_exports_to_excel(tab: PrintTab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "名册.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    tab.excel_buttons["roster"].click()  # type: ignore[attr-defined]
+    tab.excel_buttons["roster"].click()
     sheet = openpyxl.load_workbook(target).active
     names = [row[0] for row in sheet.iter_rows(values_only=True) if row[0]]
     assert len([n for n in names if isinstance(n, str)]) >= 60

@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ from app.io.pdf.fonts import body_font
 MARGIN = 15 * mm
 HEADER_GAP = 9 * mm  # room above the frame for the header line
 FOOTER_GAP = 12 * mm  # room below the frame for the footer lines
+MARK_LENGTH = 16  # hex digits of each journal hash in a page footer: enough to find the record
 GRID_COLOUR = colors.black
 HEAD_FILL = colors.Color(0.9, 0.9, 0.9)
 
@@ -224,9 +225,7 @@ class PageSetup:
     header_note: str = ""  # e.g. the period, right of the header line
     footer_note: str = ""  # e.g. "日志哈希 …", bottom left
     marks_label: str = ""  # when set, the footer lists the EntryMark hashes of the page after this label
-    mark_length: int = 16
     subject: str = ""
-    keywords: Sequence[str] = field(default_factory=tuple)
 
 
 class _Stamp:
@@ -293,7 +292,7 @@ def _canvas_class(setup: PageSetup, on_page: Callable[[int], None] | None) -> ty
             if setup.footer_note:
                 self.drawRightString(width - MARGIN, bottom - 4.5 * mm, setup.footer_note)
             if setup.marks_label and marks:
-                shown = "　".join(h[: setup.mark_length] for h in marks)
+                shown = "　".join(h[:MARK_LENGTH] for h in marks)
                 self.setFont(font, 6.5)
                 self.drawString(MARGIN, bottom - 8.5 * mm, f"{setup.marks_label}{shown}")
             self.restoreState()
@@ -328,7 +327,6 @@ def render_pdf(
         author="支部记录本",
         subject=setup.subject or setup.title,
         creator="支部记录本",
-        keywords=list(setup.keywords),
         invariant=1,
         pageCompression=1,
         initialFontName=font,
