@@ -24,7 +24,7 @@ BRANCH_CLASS_LABELS = {
 
 
 def term_years(rules: RuleBook, term_start: dt.date, is_village: bool) -> int:
-    rule = rules.in_force("committee_term", term_start)
+    rule = rules.judging("committee_term", term_start)[0]
     return int(rule["village_years"] if is_village else rule["years"])
 
 

@@ -28,9 +28,18 @@ from app.domain.rulebook import Rule, RuleBook, RuleMissing
 class Severity(StrEnum):
     VIOLATION = "violation"
     WARNING = "warning"
+    NOT_ENTERED = "not_entered"  # before the branch started keeping its book here: nothing to judge
 
 
-SEVERITY_LABELS = {Severity.VIOLATION: "违规", Severity.WARNING: "提醒"}
+SEVERITY_LABELS = {Severity.VIOLATION: "违规", Severity.WARNING: "提醒", Severity.NOT_ENTERED: "未录入"}
+SEVERITY_ORDER = (Severity.VIOLATION, Severity.WARNING, Severity.NOT_ENTERED)
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[Severity, int]:
+    counts = dict.fromkeys(SEVERITY_ORDER, 0)
+    for f in findings:
+        counts[f.severity] += 1
+    return counts
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,7 @@ class EntryFacts:
     attendance: Attendance
     quorum: QuorumResult | None
     outcomes: tuple[VoteOutcome, ...]
+    rule_note: str = ""  # judged by a rule version that came later (the entry predates the rule files)
 
     @property
     def label(self) -> str:
@@ -61,9 +71,11 @@ class DueStatus(StrEnum):
     DUE = "due"  # the deadline has not passed
     OVERDUE = "overdue"
     NOT_YET = "not_yet"  # the period has not begun
+    NOT_ENTERED = "not_entered"  # began before the branch kept its book here
 
 
 DUE_LABELS = {
+    DueStatus.NOT_ENTERED: "未录入",
     DueStatus.DONE: "已完成",
     DueStatus.DUE: "待完成",
     DueStatus.OVERDUE: "已逾期",
@@ -106,8 +118,10 @@ def obligations(
     groups: Mapping[str, str],  # group uuid → name
     has_committee: bool,
     enabled_options: Iterable[str] = (),
+    started_on: dt.date | None = None,
 ) -> list[Obligation]:
-    """Every meeting the rules ask for in the sub-periods of `period`, and whether it was held."""
+    """Every meeting the rules ask for in the sub-periods of `period`, and whether it was held. A sub-period
+    that ended before `started_on` (the first day kept here) and shows no meeting is 未录入, not overdue."""
     out: list[Obligation] = []
     for rule in frequency_rules(
         rules, min(period.end, today) if period.start <= today else period.start, enabled_options
@@ -135,6 +149,8 @@ def obligations(
                 )
                 if held:
                     status = DueStatus.DONE
+                elif started_on is not None and sub.end < started_on:
+                    status = DueStatus.NOT_ENTERED
                 elif today < sub.start:
                     status = DueStatus.NOT_YET
                 elif today <= sub.end:
@@ -161,6 +177,15 @@ def obligation_findings(items: Sequence[Obligation]) -> list[Finding]:
                     Severity.VIOLATION,
                     item.what,
                     f"{item.period.label()}未召开{item.what}（{item.source}）",
+                )
+            )
+        elif item.status is DueStatus.NOT_ENTERED:
+            found.append(
+                Finding(
+                    item.rule,
+                    Severity.NOT_ENTERED,
+                    item.what,
+                    f"{item.period.label()}的{item.what}未录入（本支部记录本自此期间之后才开始在本软件中记录）",
                 )
             )
         elif item.status is DueStatus.DUE:

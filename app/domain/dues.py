@@ -62,7 +62,7 @@ def money(value: object, field: str = "金额") -> Decimal:
 
 
 def round_money(value: Decimal, rules: RuleBook, day: dt.date) -> Decimal:
-    rule = rules.in_force("dues.rounding", day)
+    rule = rules.judging("dues.rounding", day)[0]
     mode = {"ROUND_HALF_UP": ROUND_HALF_UP}[rule["mode"]]
     return value.quantize(Decimal(rule["quantum"]), rounding=mode)
 
@@ -246,7 +246,7 @@ def check_payment(p: Payment, rules: RuleBook) -> tuple[list[str], list[str]]:
         errors.append("所交月份有重复")
     if any(word in p.method for word in FORBIDDEN_METHOD_WORDS):
         errors.append("党组织不得垫交或扣缴党费（规定第十四条），党费须由党员本人交纳")
-    limit = rules.in_force("dues.catch_up_limit", p.paid_on)
+    limit = rules.judging("dues.catch_up_limit", p.paid_on)[0]
     back = [m for m in p.months if m < month_of(p.paid_on)]
     if len(back) > int(limit["months"]):
         warnings.append(
@@ -259,7 +259,7 @@ def check_payment(p: Payment, rules: RuleBook) -> tuple[list[str], list[str]]:
 
 def is_large(p: Payment, rules: RuleBook) -> bool:
     return p.kind is PaymentKind.VOLUNTARY and p.amount >= Decimal(
-        rules.in_force("dues.large_voluntary", p.paid_on)["threshold"]
+        rules.judging("dues.large_voluntary", p.paid_on)[0]["threshold"]
     )
 
 
@@ -318,19 +318,28 @@ class Arrears:
 
 
 def arrears(
-    dues: Mapping[int, Decimal], paid: Mapping[int, Decimal], first: int | None, at: int, flag_months: int
+    dues: Mapping[int, Decimal],
+    paid: Mapping[int, Decimal],
+    first: int | None,
+    at: int,
+    flag_months: int,
+    opening: int | None = None,
 ) -> Arrears:
-    """`dues` for every month the member owes from `first`; paid-through runs over prepaid months too."""
+    """`dues` for every month the member owes from `first`; paid-through runs over prepaid months too.
+    The month in progress (`at`) is never in arrears; months up to `opening` (党费交至 when the book began
+    here) are settled."""
+    if opening is not None:
+        first = max(first, opening + 1) if first is not None else opening + 1
     if first is None:
         return Arrears(None, 0, 0, False)
-    through: int | None = None
+    through: int | None = opening if opening is not None and opening < first else None
     month = first
     while dues.get(month, ZERO) <= paid.get(month, ZERO) and (month <= at or month in paid):
         through = month
         month += 1
-    unpaid = [m for m in range(first, at + 1) if paid.get(m, ZERO) < dues.get(m, ZERO)]
+    unpaid = [m for m in range(first, at) if paid.get(m, ZERO) < dues.get(m, ZERO)]
     longest = run = 0
-    for m in range(first, at + 1):
+    for m in range(first, at):
         if paid.get(m, ZERO) < dues.get(m, ZERO):
             run += 1
             longest = max(longest, run)

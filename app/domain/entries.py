@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from app.domain.members import Status
+from app.domain.membership import Status
 
 
 class EntryType(StrEnum):
@@ -137,6 +137,12 @@ class EntryDraft:
     participants: tuple[str, ...] = ()  # 谈心谈话 and 补学: member uuids
     makeup_of: str | None = None  # 补学: the entry the participants missed
     title: str = ""  # 其他 and any entry: a short name shown in the list
+    # Who was expected (and who could vote), fixed when the entry was saved; None until then.
+    expected: tuple[RosterMember, ...] | None = None
+
+    def roll_key(self) -> tuple[object, ...]:
+        """What decides who is expected: change one of these and the roll is taken again."""
+        return (self.type, self.date, self.group_uuid, tuple(sorted(self.participants)))
 
 
 @dataclass(frozen=True)
@@ -157,8 +163,8 @@ class RosterMember:
         return self.status is Status.FULL and not self.on_watch
 
 
-def expected_members(entry: EntryDraft, roster: Sequence[RosterMember]) -> list[RosterMember]:
-    """Who is expected, from the roster on the entry's date."""
+def roster_expected(entry: EntryDraft, roster: Sequence[RosterMember]) -> list[RosterMember]:
+    """Who the roster on the entry's date expects, whatever roll the entry keeps."""
     if entry.type is EntryType.BRANCH_COMMITTEE:
         return [m for m in roster if m.on_committee]
     if entry.type is EntryType.GROUP_MEETING:
@@ -167,6 +173,56 @@ def expected_members(entry: EntryDraft, roster: Sequence[RosterMember]) -> list[
         wanted = set(entry.participants)
         return [m for m in roster if m.uuid in wanted]
     return list(roster)
+
+
+def expected_members(entry: EntryDraft, roster: Sequence[RosterMember]) -> list[RosterMember]:
+    """Who is expected: the roll kept with a saved entry, else the roster on its date."""
+    if entry.expected is not None:
+        return list(entry.expected)
+    return roster_expected(entry, roster)
+
+
+def fixed_roll(entry: EntryDraft, roster: Sequence[RosterMember]) -> EntryDraft:
+    """The entry with its roll taken from the roster now (to be saved with it)."""
+    return replace(entry, expected=tuple(roster_expected(entry, roster)))
+
+
+@dataclass(frozen=True)
+class RollDrift:
+    """How the roster today differs from a saved entry's roll."""
+
+    added: tuple[RosterMember, ...]
+    removed: tuple[RosterMember, ...]
+    changed: tuple[RosterMember, ...]  # same member, other status or vote
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+    def describe(self) -> str:
+        parts = []
+        if self.added:
+            parts.append("名册中多出 " + "、".join(m.name for m in self.added))
+        if self.removed:
+            parts.append("名册中已无 " + "、".join(m.name for m in self.removed))
+        if self.changed:
+            parts.append("身份或表决权有变 " + "、".join(m.name for m in self.changed))
+        return "；".join(parts)
+
+
+def roll_drift(entry: EntryDraft, roster: Sequence[RosterMember]) -> RollDrift | None:
+    """None when the entry keeps no roll or the roster agrees with it."""
+    if entry.expected is None:
+        return None
+    kept = {m.uuid: m for m in entry.expected}
+    now = {m.uuid: m for m in roster_expected(entry, roster)}
+    drift = RollDrift(
+        tuple(m for u, m in now.items() if u not in kept),
+        tuple(m for u, m in kept.items() if u not in now),
+        tuple(
+            m for u, m in now.items() if u in kept and (kept[u].status, kept[u].votes) != (m.status, m.votes)
+        ),
+    )
+    return drift or None
 
 
 @dataclass(frozen=True)

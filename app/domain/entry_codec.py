@@ -13,7 +13,9 @@ from app.domain.entries import (
     Grade,
     Resolution,
     ResolutionKind,
+    RosterMember,
 )
+from app.domain.membership import Status
 
 
 def _time(value: dt.time | None) -> str | None:
@@ -69,7 +71,32 @@ def entry_to_dict(d: EntryDraft) -> dict[str, Any]:
         "resolutions": [resolution_to_dict(r) for r in d.resolutions],
         "grades": {k: v.value for k, v in sorted(d.grades.items())},
         "participants": list(d.participants),
+        "expected": [roster_member_to_dict(m) for m in d.expected] if d.expected is not None else None,
     }
+
+
+def roster_member_to_dict(m: RosterMember) -> dict[str, Any]:
+    return {
+        "member": m.uuid,
+        "name": m.name,
+        "status": m.status.value,
+        "on_watch": m.on_watch,
+        "group": m.group_uuid,
+        "committee": m.on_committee,
+        "team": m.team,
+    }
+
+
+def roster_member_from_dict(data: dict[str, Any]) -> RosterMember:
+    return RosterMember(
+        data["member"],
+        data["name"],
+        Status(data["status"]),
+        bool(data.get("on_watch")),
+        data.get("group"),
+        bool(data.get("committee")),
+        data.get("team", ""),
+    )
 
 
 def entry_from_dict(data: dict[str, Any]) -> EntryDraft:
@@ -112,6 +139,11 @@ def entry_from_dict(data: dict[str, Any]) -> EntryDraft:
         ),
         grades={k: Grade(v) for k, v in data.get("grades", {}).items()},
         participants=tuple(data.get("participants", ())),
+        expected=(
+            tuple(roster_member_from_dict(m) for m in data["expected"])
+            if data.get("expected") is not None
+            else None
+        ),
     )
 
 

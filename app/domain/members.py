@@ -1,23 +1,27 @@
-"""Members, their dated membership events, and who was a member on a given day."""
+"""Members: what a secretary enters about each, and the checks on it (events and timelines: membership.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import re
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from app.domain.id_number import IdNumberError, parse_id_number
+from app.domain.membership import EVENT_LABELS as EVENT_LABELS
+from app.domain.membership import (
+    FULL_ON_UNKNOWN,
+    MembershipEvent,
+    Status,
+    add_months,
+    add_years,
+)
+from app.domain.membership import STATUS_LABELS as STATUS_LABELS
+from app.domain.membership import EventKind as EventKind
 from app.domain.partial_date import PartialDate
 from app.domain.problems import Problem, Severity
-
-
-class Status(StrEnum):
-    PROBATIONARY = "probationary"
-    FULL = "full"
-
-
-STATUS_LABELS = {Status.PROBATIONARY: "预备党员", Status.FULL: "正式党员"}
 
 
 class Category(StrEnum):
@@ -105,6 +109,42 @@ def parse_post(text: str) -> Post | None:
     )
 
 
+_POST_SEPARATORS = re.compile(r"[、，,；;/／\s]+")
+
+
+def parse_posts(text: str) -> tuple[Post, ...]:
+    """「书记、委员」 → both posts, in the order written; () for none."""
+    out: list[Post] = []
+    for part in _POST_SEPARATORS.split(text.strip()):
+        post = parse_post(part)
+        if post is not None and post not in out:
+            out.append(post)
+    return tuple(out)
+
+
+def posts_text(posts: Sequence[Post]) -> str:
+    return "、".join(p.value for p in posts)
+
+
+def on_committee(posts: Sequence[Post]) -> bool:
+    return any(p in COMMITTEE_POSTS for p in posts)
+
+
+MAX_NAME_LENGTH = 40
+
+
+def name_problem(name: str) -> str | None:
+    """Why a name cannot be stored as written: control or direction characters, or a runaway length."""
+    if not name.strip():
+        return "不能为空"
+    hidden = [c for c in name if unicodedata.category(c) in ("Cc", "Cf")]
+    if hidden:
+        return f"含有不可见的控制字符（U+{ord(hidden[0]):04X}），请重新输入"
+    if len(name) > MAX_NAME_LENGTH:
+        return f"长度为 {len(name)} 个字，超过 {MAX_NAME_LENGTH} 个字"
+    return None
+
+
 def parse_category(text: str) -> Category:
     text = text.replace(" ", "")
     for category, label in CATEGORY_LABELS.items():
@@ -115,102 +155,6 @@ def parse_category(text: str) -> Category:
             return category
     labels = "、".join(CATEGORY_LABELS.values())
     raise ValueError(f"“{text}”不是可识别的人员类别（{labels}）")
-
-
-class EventKind(StrEnum):
-    ADMITTED = "admitted"  # 支部大会 passed as probationary member
-    FULL = "full"
-    EXTENDED = "extended"  # 延长预备期
-    TRANSFER_IN = "transfer_in"
-    TRANSFER_OUT = "transfer_out"
-    SUSPENDED = "suspended"  # 停止党籍
-    RESTORED = "restored"  # 恢复党籍
-    DISQUALIFIED = "disqualified"  # 取消预备党员资格
-    LEFT = "left"  # 出党、退党、除名
-    DIED = "died"
-
-
-EVENT_LABELS = {
-    EventKind.ADMITTED: "入党（接收为预备党员）",
-    EventKind.FULL: "转为正式党员",
-    EventKind.EXTENDED: "延长预备期",
-    EventKind.TRANSFER_IN: "组织关系转入",
-    EventKind.TRANSFER_OUT: "组织关系转出",
-    EventKind.SUSPENDED: "停止党籍",
-    EventKind.RESTORED: "恢复党籍",
-    EventKind.DISQUALIFIED: "取消预备党员资格",
-    EventKind.LEFT: "出党",
-    EventKind.DIED: "去世",
-}
-
-_EVENT_ORDER = {kind: index for index, kind in enumerate(EventKind)}
-_ENTRIES = {EventKind.TRANSFER_IN, EventKind.RESTORED}
-_EXITS = {
-    EventKind.TRANSFER_OUT,
-    EventKind.SUSPENDED,
-    EventKind.DISQUALIFIED,
-    EventKind.LEFT,
-    EventKind.DIED,
-}
-
-
-@dataclass(frozen=True)
-class MembershipEvent:
-    kind: EventKind
-    on: PartialDate | None  # None = date unknown (不详)
-    elsewhere: bool = False  # admitted or made full by another branch, before a transfer in
-    note: str = ""
-
-    def happened_by(self, day: dt.date) -> bool:
-        # An unknown date means "before our records begin"; a year-month counts from its first day.
-        return self.on is None or self.on.earliest() <= day
-
-    def sort_key(self) -> tuple[dt.date, int]:
-        return (self.on.earliest() if self.on else dt.date.min, _EVENT_ORDER[self.kind])
-
-
-@dataclass(frozen=True)
-class Standing:
-    """A member's place in the branch on one day."""
-
-    in_branch: bool
-    status: Status | None
-
-
-def sort_events(events: Iterable[MembershipEvent]) -> tuple[MembershipEvent, ...]:
-    return tuple(sorted(events, key=MembershipEvent.sort_key))
-
-
-def standing_on(events: Iterable[MembershipEvent], day: dt.date, *, presorted: bool = False) -> Standing:
-    """Replay the member's events up to and including `day` (pass presorted=True for sort_events output)."""
-    in_branch = False
-    status: Status | None = None
-    for event in events if presorted else sort_events(events):
-        if not event.happened_by(day):
-            break
-        if event.kind is EventKind.ADMITTED:
-            status = Status.PROBATIONARY
-            in_branch = in_branch or not event.elsewhere
-        elif event.kind is EventKind.FULL:
-            status = Status.FULL
-            in_branch = in_branch or not event.elsewhere
-        elif event.kind in _ENTRIES:
-            in_branch = True
-        elif event.kind in _EXITS:
-            in_branch = False
-    return Standing(in_branch and status is not None, status if in_branch else None)
-
-
-def first_event(events: Sequence[MembershipEvent], kind: EventKind) -> MembershipEvent | None:
-    matching = [e for e in events if e.kind is kind]
-    return min(matching, key=MembershipEvent.sort_key) if matching else None
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def _same_at_common_precision(a: PartialDate, b: PartialDate) -> bool:
@@ -237,6 +181,7 @@ class MemberDraft:
     work_start: PartialDate | None = None
     job: str = ""
     post: Post | None = None
+    other_posts: tuple[Post, ...] = ()  # 兼任: 「书记、委员」 keeps both
     category: Category | None = None
     phone: str = ""
     group: str = ""  # party group name; "" = none
@@ -247,6 +192,21 @@ class MemberDraft:
     status: Status = Status.FULL
     joined_on: PartialDate | None = None
     full_on: PartialDate | None = None
+    in_branch_from: dt.date | None = None  # 进入本支部日期; None or ≤ 入党 = admitted here
+
+    @property
+    def posts(self) -> tuple[Post, ...]:
+        return ((self.post,) if self.post else ()) + tuple(p for p in self.other_posts if p != self.post)
+
+    @property
+    def admitted_here(self) -> bool:
+        if self.in_branch_from is None:
+            return True
+        return self.joined_on is not None and self.in_branch_from <= self.joined_on.earliest()
+
+
+def with_posts(draft: MemberDraft, posts: Sequence[Post]) -> MemberDraft:
+    return replace(draft, post=posts[0] if posts else None, other_posts=tuple(posts[1:]))
 
 
 # Chinese labels of the draft fields, for messages and change reports.
@@ -271,6 +231,8 @@ FIELD_LABELS = {
     "status": "人员类别",
     "joined_on": "入党日期",
     "full_on": "转正日期",
+    "in_branch_from": "进入本支部日期",
+    "other_posts": "兼任职务",
 }
 
 
@@ -291,14 +253,19 @@ def complete_from_id(draft: MemberDraft) -> MemberDraft:
 
 
 def draft_events(draft: MemberDraft) -> list[MembershipEvent]:
-    """The admission and full-membership events a draft stands for."""
-    events = [MembershipEvent(EventKind.ADMITTED, draft.joined_on)]
+    """The admission, full-membership and coming-in events a draft stands for."""
+    elsewhere = not draft.admitted_here
+    events = [MembershipEvent(EventKind.ADMITTED, draft.joined_on, elsewhere)]
     if draft.status is Status.FULL:
-        events.append(MembershipEvent(EventKind.FULL, draft.full_on))
+        events.append(MembershipEvent(EventKind.FULL, draft.full_on, elsewhere))
+    if elsewhere and draft.in_branch_from is not None:
+        events.append(MembershipEvent(EventKind.TRANSFER_IN, PartialDate.of(draft.in_branch_from)))
     return events
 
 
-def check_member(facts: MemberDraft, today: dt.date, probation_years: int = 1) -> list[Problem]:
+def check_member(
+    facts: MemberDraft, today: dt.date, probation_years: int = 1, extension_months: int = 0
+) -> list[Problem]:
     """Everything wrong or odd about one member's data; errors refuse, warnings inform."""
     problems: list[Problem] = []
 
@@ -308,8 +275,11 @@ def check_member(facts: MemberDraft, today: dt.date, probation_years: int = 1) -
     def warn(fieldname: str, message: str) -> None:
         problems.append(Problem(fieldname, message, Severity.WARNING))
 
-    if not facts.name.strip():
-        error("姓名", "不能为空")
+    bad_name = name_problem(facts.name)
+    if bad_name:
+        error("姓名", bad_name)
+    if facts.in_branch_from is not None and facts.in_branch_from > today:
+        error("进入本支部日期", f"{facts.in_branch_from:%Y.%m.%d} 晚于今天")
     if facts.gender and facts.gender not in ("男", "女"):
         error("性别", f"应为“男”或“女”，现为“{facts.gender}”")
 
@@ -366,11 +336,11 @@ def check_member(facts: MemberDraft, today: dt.date, probation_years: int = 1) -
                     "如预备期延长可忽略",
                 )
     if facts.status is Status.FULL and facts.full_on is None and facts.joined_on is not None:
-        warn("转正日期", "正式党员未填转正日期，记为不详")
+        warn("转正日期", f"正式党员未填转正日期，记为{FULL_ON_UNKNOWN}（按入党满预备期时转正计算表决权）")
     if facts.status is Status.PROBATIONARY and facts.full_on is not None:
         error("转正日期", "预备党员不应有转正日期")
     if facts.status is Status.PROBATIONARY and facts.joined_on and facts.joined_on.is_full:
-        due = add_years(facts.joined_on.earliest(), probation_years)
+        due = add_months(add_years(facts.joined_on.earliest(), probation_years), extension_months)
         if due < today:
             warn("人员类别", f"预备期已于 {due:%Y.%m.%d} 届满，尚未转正")
     return problems

@@ -108,9 +108,17 @@ def parse_partial_date(value: object) -> PartialDate | None:
         if float(value).is_integer():
             value = str(int(value))
         else:
-            # 1985.03 typed as a number loses its trailing zero (1985.1 means October only
-            # if written 1985.10); the text form is ambiguous, so refuse rather than guess.
-            raise DateFormatError(f"“{value}”是数字，无法确定月份，请写成 1985.03 或 1985-03-01 的形式")
+            # A number cell keeps 1985.03 and 1985.12, but 1985.10 becomes 1985.1: one digit after the
+            # point is January or October, so ask rather than guess.
+            year, _, fraction = repr(float(value)).partition(".")
+            if len(fraction) == 1 and fraction != "0":
+                raise DateFormatError(
+                    f"“{value}”是数字格式，无法确定是 {year}年{fraction}月 还是 {year}年{fraction}0月，"
+                    f"请写成 {year}.0{fraction} 或 {year}.{fraction}0（把单元格设为“文本”）"
+                )
+            if len(fraction) != 2:
+                raise DateFormatError(f"“{value}”是数字，无法确定月份，请写成 1985.03 或 1985-03-01 的形式")
+            value = f"{year}.{fraction}"
     text = normalise_text(str(value))
     if text in UNKNOWN_WORDS:
         return None

@@ -38,5 +38,19 @@ class RuleBook:
             raise RuleMissing(f"没有在 {day:%Y-%m-%d} 生效的规则 {rule_id}")
         return max(candidates, key=lambda r: r.effective_from)
 
+    def judging(self, rule_id: str, day: dt.date) -> tuple[Rule, bool]:
+        """The rule to judge `day` by, and whether it only stands in: a day before the oldest version on
+        file is judged by that oldest version, and the findings say so."""
+        try:
+            return self.in_force(rule_id, day), False
+        except RuleMissing:
+            return self.earliest(rule_id), True
+
+    def earliest(self, rule_id: str) -> Rule:
+        candidates = [r for r in self.rules if r.id == rule_id]
+        if not candidates:
+            raise RuleMissing(f"规则文件中没有规则 {rule_id}")
+        return min(candidates, key=lambda r: r.effective_from)
+
     def ids(self) -> set[str]:
         return {r.id for r in self.rules}

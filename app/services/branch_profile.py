@@ -7,7 +7,7 @@ import uuid as uuid_mod
 from dataclasses import dataclass
 
 from app.domain.branch import BranchClass, term_end, term_years
-from app.domain.members import COMMITTEE_POSTS, Post
+from app.domain.members import COMMITTEE_POSTS, Post, parse_posts
 from app.io.rules import load_rulebook
 from app.services.errors import UserError
 from app.services.roster_on_day import RosterSource
@@ -58,7 +58,7 @@ class BranchProfile:
     def term_rule_source(self) -> str:
         if self.term_start is None:
             return ""
-        return load_rulebook().in_force("committee_term", self.term_start).source
+        return load_rulebook().judging("committee_term", self.term_start)[0].source
 
 
 def load_profile(ws: Workspace) -> BranchProfile:
@@ -76,11 +76,16 @@ def load_profile(ws: Workspace) -> BranchProfile:
     infos = []
     for group in groups:
         in_group = [m for m in members if m.group_uuid == group.uuid]
-        leader = next((m.name for m in in_group if m.post == Post.GROUP_LEADER.value), "")
+        leader = next((m.name for m in in_group if Post.GROUP_LEADER in parse_posts(m.post or "")), "")
         infos.append(GroupInfo(group.uuid, group.name, leader, len(in_group)))
     order = {post.value: i for i, post in enumerate(COMMITTEE_POSTS)}
     seats = sorted(
-        (CommitteeSeat(Post(m.post), m.uuid, m.name) for m in members if m.post in order),
+        (
+            CommitteeSeat(post, m.uuid, m.name)
+            for m in members
+            for post in parse_posts(m.post or "")
+            if post.value in order
+        ),
         key=lambda s: (order[s.post.value], s.name),
     )
     return BranchProfile(

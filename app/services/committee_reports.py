@@ -29,7 +29,7 @@ def class_marks(org_class: int | None, day: dt.date) -> tuple[str, int | None, i
     """(label, pass mark, advanced mark) of a branch class, from the committee's rule file."""
     if org_class is None:
         return "未定类", None, None
-    rule = load_rulebook().in_force("branch_class_marks", day)
+    rule = load_rulebook().judging("branch_class_marks", day)[0]
     marks = rule["marks"].get(str(org_class))
     label = rule["labels"].get(str(org_class), f"{org_class}类")
     return (label, marks[0], marks[1]) if marks else (label, None, None)
@@ -82,7 +82,7 @@ def _reported(ws: Workspace, period: Period) -> dict[str, list[_Reported]]:
 
 
 def _deadline(period: Period) -> dt.date:
-    days = load_rulebook().in_force("package_deadline", period.end)["days_after_period_end"]
+    days = load_rulebook().judging("package_deadline", period.end)[0]["days_after_period_end"]
     return period.end + dt.timedelta(days=int(days))
 
 
@@ -235,7 +235,7 @@ class MatrixRow:
 
 
 def cadence(day: dt.date) -> PeriodKind:
-    return PeriodKind(load_rulebook().in_force("package_deadline", day)["cadence"])
+    return PeriodKind(load_rulebook().judging("package_deadline", day)[0]["cadence"])
 
 
 def completeness(
@@ -388,7 +388,7 @@ def roster_stats(
     """Members across branches, from each branch's latest reported roster, counted the committee's way."""
     require_committee(ws)
     at = at or dt.date.today()
-    rule = load_rulebook().in_force("statistics_bands", at)
+    rule = load_rulebook().judging("statistics_bands", at)[0]
     bounds, age_labels = list(rule["age_bands"]), list(rule["age_labels"])
     query = "SELECT status, gender, birth_year, birth_month, education, category, COUNT(*) AS n FROM branch_member"
     where, params = "", ()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.domain.compliance import (
+    SEVERITY_ORDER,
     DueStatus,
     Finding,
     Inactive,
@@ -26,6 +27,7 @@ from app.io.rules import load_rulebook
 from app.services.dues import dues_status
 from app.services.records import RecordView, enabled_options, load_records_with_roster
 from app.services.roster_on_day import RosterSource
+from app.storage import repositories as repo
 from app.storage.workspace import Workspace
 
 # Attending any of these counts as organisational life for the six-month check.
@@ -45,7 +47,7 @@ class OpenMakeup:
 
 def dues_findings(ws: Workspace, at: int) -> list[Finding]:
     """Six consecutive months of unpaid dues: the branch must handle it (党章 第九条); nobody is removed."""
-    rule = load_rulebook().in_force("dues.arrears_flag", month_first_day(at))
+    rule = load_rulebook().judging("dues.arrears_flag", month_first_day(at))[0]
     found = []
     for status in dues_status(ws, at):
         if "arrears_6_months" in status.flags:
@@ -73,6 +75,11 @@ class Dashboard:
     findings: list[Finding]  # the current year's check
     dues_flags: list[Finding]
     year_all: list[Obligation]  # every sub-period of this year, for the overdue summary
+    started_on: dt.date | None = None  # first day the book is kept here
+
+    def not_entered(self) -> list[Obligation]:
+        """This year's meetings that fell before the book was kept here: 未录入, not overdue."""
+        return [o for o in self.year_all if o.status is DueStatus.NOT_ENTERED]
 
     def overdue(self) -> list[Obligation]:
         """Every meeting of this year, since the record book began, whose month or quarter ended without it."""
@@ -86,7 +93,7 @@ def _groups_on(source: RosterSource, day: dt.date) -> dict[str, str]:
 
 
 def _has_committee(source: RosterSource, day: dt.date) -> bool:
-    minimum = load_rulebook().in_force("committee_exists", day)["min_members"]
+    minimum = load_rulebook().judging("committee_exists", day)[0]["min_members"]
     return sum(1 for m in source.on(day) if m.on_committee) >= minimum
 
 
@@ -118,7 +125,7 @@ def open_makeups(views: Sequence[RecordView], source: RosterSource, today: dt.da
 
 
 def _inactive(views: Sequence[RecordView], source: RosterSource, as_of: dt.date) -> list[Inactive]:
-    rule = load_rulebook().in_force("inactivity", as_of)
+    rule = load_rulebook().judging("inactivity", as_of)[0]
     last: dict[str, dt.date] = {}
     began = None
     for view in views:
@@ -131,7 +138,7 @@ def _inactive(views: Sequence[RecordView], source: RosterSource, as_of: dt.date)
             if last.get(member.uuid, dt.date.min) < view.draft.date:
                 last[member.uuid] = view.draft.date
     members = source.on(as_of)
-    since = {m.uuid: source.member_since(m.uuid) for m in members}
+    since = {m.uuid: source.member_since(m.uuid, as_of) for m in members}
     return inactive_members(members, since, last, as_of, int(rule["months"]), began)
 
 
@@ -154,20 +161,22 @@ def _findings(
         _groups_on(source, as_of),
         _has_committee(source, as_of),
         options,
+        since,
     )
-    if since is not None:  # months that ended before the record book began are not called overdue
-        items = [o for o in items if o.period.end >= since]
     found = obligation_findings(items)
     for view in in_period:
         found += completeness_findings(view.facts)
-        found += review_findings(view.facts, rules.in_force("review_excellent_limit", view.draft.date))
+        found += review_findings(view.facts, rules.judging("review_excellent_limit", view.draft.date)[0])
     if period.kind is PeriodKind.YEAR and period.start <= today:
         talks = [v.facts for v in in_period if v.draft.type is EntryType.HEART_TALK]
-        found += heart_talk_findings(
-            talks, source.on(as_of), period.start.year, rules.in_force("heart_talk_coverage", as_of)
+        talk_findings = heart_talk_findings(
+            talks, source.on(as_of), period.start.year, rules.judging("heart_talk_coverage", as_of)[0]
         )
+        if since is not None and since > period.start:  # part of the year was kept on paper
+            talk_findings = [replace(f, severity=Severity.NOT_ENTERED) for f in talk_findings]
+        found += talk_findings
     if period.start <= today:
-        found += inactivity_findings(_inactive(views, source, as_of), rules.in_force("inactivity", as_of))
+        found += inactivity_findings(_inactive(views, source, as_of), rules.judging("inactivity", as_of)[0])
         for item in open_makeups(in_period, source, today):
             found.append(
                 Finding(
@@ -183,16 +192,27 @@ def _findings(
 def check_period(ws: Workspace, period: Period, today: dt.date | None = None) -> list[Finding]:
     today = today or dt.date.today()
     views, source = load_records_with_roster(ws)
-    _, found = _findings(views, source, period, today, enabled_options(ws))
+    _, found = _findings(views, source, period, today, enabled_options(ws), started_on(ws))
     if period.start <= today:
-        found += dues_findings(ws, month_of(min(period.end, today)))
-    order = {Severity.VIOLATION: 0, Severity.WARNING: 1}
-    return sorted(found, key=lambda f: order[f.severity])
+        # The month in progress is never in arrears; a period that has ended is judged after its last month.
+        found += dues_findings(ws, month_of(today) if period.end >= today else month_of(period.end) + 1)
+    return sorted(found, key=lambda f: SEVERITY_ORDER.index(f.severity))
 
 
-def record_book_began(ws: Workspace, views: Sequence[RecordView]) -> dt.date:
-    """The earlier of the workspace's creation and its first entry: the home page judges from then on
-    (`check --period` still judges any period asked for)."""
+def started_on(ws: Workspace) -> dt.date | None:
+    """支部信息's 开始使用日期: meetings due before it are 未录入, not 违规. None when never set (a workspace
+    from before the setting existed): `check` then judges every period asked for."""
+    with ws.read() as conn:
+        branch = repo.branch_row(conn)
+    return branch.started_on if branch is not None else None
+
+
+def book_began(ws: Workspace, views: Sequence[RecordView]) -> dt.date:
+    """The first day the home page judges: started_on, else the earlier of the workspace's creation and its
+    first entry."""
+    began_here = started_on(ws)
+    if began_here is not None:
+        return began_here
     created = ws.meta("created_at")
     began = dt.datetime.fromisoformat(created).date() if created else dt.date.today()
     return min([began, *(v.draft.date for v in views)])
@@ -202,7 +222,7 @@ def dashboard(ws: Workspace, today: dt.date | None = None) -> Dashboard:
     today = today or dt.date.today()
     views, source = load_records_with_roster(ws)
     options = enabled_options(ws)
-    since = record_book_began(ws, views)
+    since = book_began(ws, views)
     month, _ = _findings(views, source, Period.containing(today, PeriodKind.MONTH), today, options, since)
     quarter_items, _ = _findings(
         views, source, Period.containing(today, PeriodKind.QUARTER), today, options, since
@@ -222,4 +242,5 @@ def dashboard(ws: Workspace, today: dt.date | None = None) -> Dashboard:
         year_found,
         dues_findings(ws, month_of(today)),
         year_items,
+        since,
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 from app.domain.branch import BranchClass
 from app.domain.entries import Absence, AbsenceReason, EntryDraft, EntryType, Resolution
 from app.domain.id_number import check_digit
-from app.domain.members import Category, MemberDraft, Post, Status
+from app.domain.members import Category, MemberDraft, Post, Status, parse_posts
 from app.domain.partial_date import PartialDate
 from app.domain.periods import month_code, month_of
 from app.services import branch_profile, dues, records
@@ -133,7 +133,7 @@ def seed_activity(ws: Workspace, today: dt.date, seed: int = 2026) -> None:
     def people(day: dt.date) -> tuple[list, list, str, str]:  # type: ignore[type-arg]
         roster = source.on(day)
         committee = [m for m in roster if m.on_committee]
-        posts = {m.uuid: m.post for m in source.members}
+        posts = {m.uuid: (parse_posts(m.post or "") or (None,))[0] for m in source.members}
         secretary = next((m.name for m in committee if posts[m.uuid] == Post.SECRETARY.value), roster[0].name)
         recorder = next(
             (m.name for m in committee if posts[m.uuid] == Post.ORGANISATION.value), roster[1].name

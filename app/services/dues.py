@@ -40,6 +40,7 @@ from app.domain.periods import Period, month_code, month_first_day, month_last_d
 from app.domain.problems import Problem
 from app.io.rules import load_rulebook
 from app.services.branch_profile import put_setting
+from app.services.dues_opening import openings
 from app.services.errors import UserError, ValidationFailed
 from app.services.roster_on_day import RosterSource
 from app.storage import repositories as repo
@@ -255,6 +256,7 @@ class MemberDues:
     first: int | None
     payments: list[Payment] = field(default_factory=list)
     voluntary: list[Payment] = field(default_factory=list)
+    opening: int | None = None  # 党费交至 when the book began here
 
     def state(self, month: int, current: int) -> MonthState:
         return month_state(
@@ -280,7 +282,7 @@ class DuesBook:
 
     def arrears(self, m: MemberDues) -> Arrears:
         owed = {month: due.amount for month, due in m.dues.items()}
-        return arrears(owed, m.paid, m.first, self.at, self.flag_months)
+        return arrears(owed, m.paid, m.first, self.at, self.flag_months, m.opening)
 
 
 def _owes(source: RosterSource, uuid: str, month: int) -> bool:
@@ -299,6 +301,7 @@ def load_dues(ws: Workspace, at: int | None = None, horizon: int | None = None) 
         adjustments = repo.dues_adjustment_rows(conn)
         payments = repo.dues_payment_rows(conn)
         remittances = repo.dues_remittance_rows(conn)
+        opened = openings(conn)
     by_member: dict[str, list[BaseEntry]] = {}
     for b in bases:
         by_member.setdefault(b.member_uuid, []).append(
@@ -346,7 +349,7 @@ def load_dues(ws: Workspace, at: int | None = None, horizon: int | None = None) 
     for row in source.members:
         entries = by_member.get(row.uuid, [])
         own_payments = pay_by.get(row.uuid, [])
-        if not entries and not own_payments:
+        if not entries and not own_payments and row.uuid not in opened:
             continue
         first_base = min((e.effective for e in entries), default=None)
         dues: dict[int, MonthDue] = {}
@@ -359,6 +362,10 @@ def load_dues(ws: Workspace, at: int | None = None, horizon: int | None = None) 
                     first = month
                 if first is not None:
                     dues[month] = due
+        opening = opened.get(row.uuid)
+        if opening is not None:  # settled before the book began here
+            dues = {m: d for m, d in dues.items() if m > opening}
+            first = min(dues, default=None)
         regular = [p for p in own_payments if p.kind is PaymentKind.REGULAR]
         paid = allocate(regular, {m: d.amount for m, d in dues.items()})
         in_force = entry_in_force(entries, at, timing)
@@ -373,9 +380,10 @@ def load_dues(ws: Workspace, at: int | None = None, horizon: int | None = None) 
                 first,
                 regular,
                 [p for p in own_payments if p.kind is PaymentKind.VOLUNTARY],
+                opening,
             )
         )
-    flag = int(rules.in_force("dues.arrears_flag", month_first_day(at))["months"])
+    flag = int(rules.judging("dues.arrears_flag", month_first_day(at))[0]["months"])
     return DuesBook(
         at,
         members,

@@ -37,7 +37,7 @@ RULE_NAMES = {
 def _source(rules: RuleBook, finding: Finding, day: dt.date) -> str:
     """The rule's citation, unless the finding has none in the rule data or already quotes it."""
     try:
-        source = rules.in_force(finding.rule, day).source
+        source = rules.judging(finding.rule, day)[0].source
     except RuleMissing:
         return ""
     return "" if source in finding.message else source

@@ -183,7 +183,7 @@ def _review_section(view: RecordView, source: RosterSource) -> ReviewSection:
         if uuid not in expected:
             rows.append(ReviewRow(source.name(uuid), "", grade.value, "评议之日不在本支部名单中"))
             counts[grade.value] += 1
-    rule = load_rulebook().in_force("review_excellent_limit", draft.date)
+    rule = load_rulebook().judging("review_excellent_limit", draft.date)[0]
     full = sum(1 for m in att.expected if m.status is Status.FULL)
     excellent = sum(1 for g in draft.grades.values() if g is Grade.EXCELLENT)
     return ReviewSection(

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import uuid as uuid_mod
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Connection
@@ -17,8 +17,11 @@ from app.domain.entries import (
     MEETING_TYPES,
     EntryDraft,
     EntryType,
+    RollDrift,
     attendance,
+    fixed_roll,
     quorum,
+    roll_drift,
     vote_outcome,
 )
 from app.domain.entry_checks import check_entry
@@ -55,6 +58,7 @@ FIELD_NAMES = {
     "resolutions": "决议与表决",
     "grades": "评议等次",
     "participants": "参加人",
+    "expected": "应到名单",
 }
 
 
@@ -78,6 +82,7 @@ class RecordView:
     locked: bool
     facts: EntryFacts
     made_up: frozenset[str]  # absentees who have done a 补学 for this entry
+    drift: RollDrift | None = None  # the roster today would expect others than the saved roll
 
     @property
     def draft(self) -> EntryDraft:
@@ -101,6 +106,7 @@ def draft_from_row(row: Any) -> EntryDraft:
     data = {c: getattr(row, c) for c in row._fields}
     for column in _JSON_COLUMNS:
         data[column] = json.loads(data[column])
+    data["expected"] = json.loads(data["expected"]) if data.get("expected") is not None else None
     data["date"] = data["date"].isoformat()
     data["group"] = data.pop("group_uuid")
     return entry_from_dict(data)
@@ -128,6 +134,7 @@ def entry_columns(draft: EntryDraft) -> dict[str, Any]:
     columns["group_uuid"] = data["group"]
     for column in _JSON_COLUMNS:
         columns[column] = canonical_json(data[column])
+    columns["expected"] = canonical_json(data["expected"]) if data["expected"] is not None else None
     return columns
 
 
@@ -143,15 +150,18 @@ def entry_facts(uuid: str, draft: EntryDraft, source: RosterSource) -> EntryFact
     rules = load_rulebook()
     roster = source.on(draft.date)
     att = attendance(draft, roster)
-    q_rule = rules.in_force("quorum", draft.date)
-    p_rule = rules.in_force("resolution_pass", draft.date)
+    q_rule, q_stands_in = rules.judging("quorum", draft.date)
+    p_rule, p_stands_in = rules.judging("resolution_pass", draft.date)
+    note = ""
+    if q_stands_in or p_stands_in:
+        note = f"规则文件最早的版本自 {q_rule.effective_from:%Y-%m-%d} 起生效，此前的记录按该版本判断"
     q = quorum(att, q_rule["numerator"], q_rule["denominator"]) if draft.type in MEETING_TYPES else None
     outcomes = (
         tuple(vote_outcome(r, att, q, p_rule["numerator"], p_rule["denominator"]) for r in draft.resolutions)
         if q is not None
         else ()
     )
-    return EntryFacts(uuid, draft, att, q, outcomes)
+    return EntryFacts(uuid, draft, att, q, outcomes, note)
 
 
 def _views(conn: Connection) -> tuple[list[RecordView], RosterSource]:
@@ -188,6 +198,7 @@ def _views(conn: Connection) -> tuple[list[RecordView], RosterSource]:
             is_locked(locks, originals[u].date),
             entry_facts(u, effective[u], source),
             frozenset(made_up.get(u, ())),
+            roll_drift(effective[u], source.on(effective[u].date)),
         )
         for u in originals
     ]
@@ -236,9 +247,22 @@ def _refuse_if_locked(conn: Connection, day: dt.date) -> None:
             raise UserError(f"{period.label()}{what}，记录不能再直接修改；如需改动，请使用“更正”并写明原因")
 
 
+def with_fixed_roll(conn: Connection, draft: EntryDraft, kept: EntryDraft | None = None) -> EntryDraft:
+    """The draft with the roll it is saved with: the one already kept when nothing that decides the roll
+    changed, else the roster's on the entry's date."""
+    if kept is not None and kept.expected is not None and kept.roll_key() == draft.roll_key():
+        return replace(draft, expected=kept.expected)
+    return fixed_roll(draft, RosterSource.load(conn).on(draft.date))
+
+
 def write_entries(writer: JournaledWriter, drafts: Sequence[EntryDraft]) -> list[str]:
     uuids = [str(uuid_mod.uuid4()) for _ in drafts]
-    writer.insert("entry", [{"uuid": u, **entry_columns(d)} for u, d in zip(uuids, drafts, strict=True)])
+    source = RosterSource.load(writer.conn)
+    rows = [
+        {"uuid": u, **entry_columns(d if d.expected is not None else fixed_roll(d, source.on(d.date)))}
+        for u, d in zip(uuids, drafts, strict=True)
+    ]
+    writer.insert("entry", rows)
     return uuids
 
 
@@ -246,7 +270,7 @@ def add_entry(ws: Workspace, draft: EntryDraft, actor: str = "书记", today: dt
     with ws.write(actor) as writer:
         _refuse_if_locked(writer.conn, draft.date)
         _validate(writer.conn, draft, today or dt.date.today())
-        return write_entries(writer, [draft])[0]
+        return write_entries(writer, [replace(draft, expected=None)])[0]
 
 
 def update_entry(
@@ -259,7 +283,45 @@ def update_entry(
         _refuse_if_locked(writer.conn, dt.date.fromisoformat(row["date"]))
         _refuse_if_locked(writer.conn, draft.date)
         _validate(writer.conn, draft, today or dt.date.today())
+        kept = draft_from_row(_row_tuple(writer.conn, uuid))
+        draft = with_fixed_roll(writer.conn, replace(draft, expected=None), kept)
         return writer.update("entry", uuid, entry_columns(draft)) is not None
+
+
+def _row_tuple(conn: Connection, uuid: str) -> Any:
+    return next(r for r in repo.entry_rows(conn) if r.uuid == uuid)
+
+
+def take_in_roster(ws: Workspace, uuid: str, actor: str = "书记") -> bool:
+    """Take the roll again from the roster (after a roster change the entry's notice offered); journaled.
+    A locked entry keeps its roll: what was exported or archived never changes."""
+    with ws.write(actor) as writer:
+        if writer.current("entry", uuid) is None:
+            raise UserError("找不到这条记录，可能已被删除")
+        kept = draft_from_row(_row_tuple(writer.conn, uuid))
+        _refuse_if_locked(writer.conn, kept.date)
+        draft = fixed_roll(kept, RosterSource.load(writer.conn).on(kept.date))
+        absent = {m.uuid for m in draft.expected or ()}
+        draft = replace(draft, absences=tuple(a for a in draft.absences if a.member_uuid in absent))
+        return writer.update("entry", uuid, entry_columns(draft)) is not None
+
+
+def fix_unsaved_rolls(ws: Workspace, actor: str = "支部记录本") -> int:
+    """Entries saved before rolls were kept get the roll the roster gives them now, once, journaled."""
+    with ws.read() as conn:
+        if not any(r.expected is None for r in repo.entry_rows(conn)):
+            return 0
+    with ws.write(actor) as writer:
+        source = RosterSource.load(writer.conn)
+        rows = [r for r in repo.entry_rows(writer.conn) if r.expected is None]
+        for row in rows:
+            draft = draft_from_row(row)
+            writer.update(
+                "entry",
+                row.uuid,
+                {"expected": entry_columns(fixed_roll(draft, source.on(draft.date)))["expected"]},
+            )
+    return len(rows)
 
 
 def delete_entry(ws: Workspace, uuid: str, actor: str = "书记") -> None:
@@ -290,10 +352,11 @@ def correct_entry(
         raise UserError("这条记录所在期间尚未上报或归档，可以直接修改，无需更正")
     if corrected.type is not view.draft.type:
         raise UserError("更正不能改变记录类型；如类型记错，请更正说明后另行补记")
-    if entry_to_dict(corrected) == entry_to_dict(view.draft):
+    if entry_to_dict(replace(corrected, expected=view.draft.expected)) == entry_to_dict(view.draft):
         raise UserError("内容没有变化，无需更正")
     with ws.write(actor) as writer:
         _validate(writer.conn, corrected, today)
+        corrected = with_fixed_roll(writer.conn, replace(corrected, expected=None), view.draft)
         new = str(uuid_mod.uuid4())
         writer.insert(
             "correction",

@@ -13,24 +13,38 @@ from sqlalchemy import Connection
 from app.domain.members import (
     CATEGORY_LABELS,
     FIELD_LABELS,
-    STATUS_LABELS,
     Category,
-    EventKind,
     MemberDraft,
-    MembershipEvent,
-    Post,
-    Standing,
-    Status,
     check_member,
     complete_from_id,
     draft_events,
+    parse_posts,
+    posts_text,
+    with_posts,
+)
+from app.domain.membership import (
+    EVENT_LABELS,
+    STATUS_LABELS,
+    DatedEvent,
+    EventKind,
+    MembershipEvent,
+    Standing,
+    Status,
+    current_stay_start,
     first_event,
+    probation_end,
+    refusal_of_new_event,
     standing_on,
 )
 from app.domain.partial_date import PartialDate
 from app.domain.problems import Problem, Severity, has_errors
-from app.io.rules import load_rulebook
 from app.services.errors import UserError, ValidationFailed
+from app.services.roster_on_day import (
+    event_from_row,
+    extension_limits,
+    member_timeline,
+    probation_years,
+)
 from app.storage import repositories as repo
 from app.storage.journal import JournaledWriter
 from app.storage.workspace import Workspace
@@ -42,24 +56,43 @@ class MemberView:
     draft: MemberDraft
     events: tuple[MembershipEvent, ...]
     standing: Standing  # on the date the roster was asked for
+    timeline: tuple[DatedEvent, ...] = ()
 
     @property
     def name(self) -> str:
         return self.draft.name
 
+    @property
+    def voting(self) -> bool:
+        """A full member has a vote (留党察看 is judged per meeting, from the flags)."""
+        return self.standing.status is Status.FULL
 
-def probation_years(day: dt.date) -> int:
-    return int(load_rulebook().in_force("probation_period", day)["years"])
+    @property
+    def full_on_known(self) -> bool:
+        full = first_event(self.events, EventKind.FULL)
+        return full is None or full.on is not None
 
+    @property
+    def presumed_full_on(self) -> dt.date | None:
+        """The day an undated 转正 is counted from (入党 + 预备期 + extensions)."""
+        presumed = [d for d in self.timeline if d.kind is EventKind.FULL and d.presumed]
+        return presumed[0].day if presumed and presumed[0].day != dt.date.min else None
 
-def _event_from_row(row: Any) -> MembershipEvent:
-    return MembershipEvent(EventKind(row.kind), row.on_date, bool(row.elsewhere), row.note)
+    def in_branch_on(self, day: dt.date) -> dt.date | None:
+        start = current_stay_start(self.timeline, day)
+        return None if start == dt.date.min else start
 
 
 def _draft_from_row(row: Any, events: Sequence[MembershipEvent], group_names: dict[str, str]) -> MemberDraft:
     admitted = first_event(events, EventKind.ADMITTED)
     full = first_event(events, EventKind.FULL)
-    return MemberDraft(
+    came = first_event(events, EventKind.TRANSFER_IN)
+    if admitted is not None and admitted.elsewhere:
+        in_branch_from = came.on.earliest() if came and came.on else None
+    else:
+        in_branch_from = admitted.on.earliest() if admitted and admitted.on else None
+    posts = parse_posts(row.post or "")
+    draft = MemberDraft(
         name=row.name,
         gender=row.gender,
         ethnicity=row.ethnicity,
@@ -69,7 +102,6 @@ def _draft_from_row(row: Any, events: Sequence[MembershipEvent], group_names: di
         native_place=row.native_place,
         work_start=row.work_start,
         job=row.job,
-        post=Post(row.post) if row.post else None,
         category=Category(row.category) if row.category else None,
         phone=row.phone,
         group=group_names.get(row.group_uuid, "") if row.group_uuid else "",
@@ -80,7 +112,9 @@ def _draft_from_row(row: Any, events: Sequence[MembershipEvent], group_names: di
         status=Status.FULL if full else Status.PROBATIONARY,
         joined_on=admitted.on if admitted else None,
         full_on=full.on if full else None,
+        in_branch_from=in_branch_from,
     )
+    return with_posts(draft, posts)
 
 
 def _views(conn: Connection, on: dt.date) -> list[MemberView]:
@@ -88,9 +122,10 @@ def _views(conn: Connection, on: dt.date) -> list[MemberView]:
     events = repo.events_by_member(conn)
     views = []
     for row in repo.member_rows(conn):
-        member_events = tuple(_event_from_row(e) for e in events.get(row.uuid, ()))
+        member_events = tuple(event_from_row(e) for e in events.get(row.uuid, ()))
         draft = _draft_from_row(row, member_events, group_names)
-        views.append(MemberView(row.uuid, draft, member_events, standing_on(member_events, on)))
+        dated = member_timeline(member_events)
+        views.append(MemberView(row.uuid, draft, member_events, standing_on(dated, on), dated))
     return views
 
 
@@ -119,7 +154,12 @@ def check_draft(
     """Domain checks plus what only the store knows: a duplicate ID number."""
     today = today or dt.date.today()
     draft = complete_from_id(draft)
-    problems = check_member(draft, today, probation_years(today))
+    extension = 0
+    if uuid is not None:
+        with ws.read() as conn:
+            rows = repo.events_by_member(conn, uuid).get(uuid, [])
+        extension = sum(r.months or 0 for r in rows if r.kind == EventKind.EXTENDED.value)
+    problems = check_member(draft, today, probation_years(day=today), extension)
     if draft.id_number:
         with ws.read() as conn:
             owner = repo.member_uuid_by_id_number(conn).get(draft.id_number)
@@ -151,7 +191,7 @@ def member_columns(draft: MemberDraft, group_uuid: str | None) -> dict[str, Any]
         "native_place": draft.native_place,
         "work_start": draft.work_start,
         "job": draft.job,
-        "post": draft.post.value if draft.post else None,
+        "post": posts_text(draft.posts) or None,
         "category": draft.category.value if draft.category else None,
         "phone": draft.phone,
         "group_uuid": group_uuid,
@@ -183,6 +223,7 @@ def write_new_members(
                     "on_date": event.on,
                     "elsewhere": event.elsewhere,
                     "note": event.note,
+                    "months": event.months,
                 }
             )
     writer.insert("member", members)
@@ -201,18 +242,24 @@ def write_member_update(
 
 
 def _sync_status_events(writer: JournaledWriter, member_uuid: str, draft: MemberDraft) -> bool:
+    """Keep 入党, 转正 and the first coming-in in step with the form; later events are left as recorded."""
     rows = repo.events_by_member(writer.conn, member_uuid).get(member_uuid, [])
     changed = False
     wanted = {e.kind: e for e in draft_events(draft)}
-    for kind in (EventKind.ADMITTED, EventKind.FULL):
-        existing = [r for r in rows if r.kind == kind.value]
+    for kind in (EventKind.ADMITTED, EventKind.FULL, EventKind.TRANSFER_IN):
+        existing = sorted(
+            (r for r in rows if r.kind == kind.value),
+            key=lambda r: r.on_date.earliest() if r.on_date else dt.date.min,
+        )
         want = wanted.get(kind)
         if want is None:
-            for row in existing:
-                writer.delete("membership_event", row.uuid)
-                changed = True
+            if kind is not EventKind.TRANSFER_IN:
+                for row in existing:
+                    writer.delete("membership_event", row.uuid)
+                    changed = True
         elif existing:
-            changed |= writer.update("membership_event", existing[0].uuid, {"on_date": want.on}) is not None
+            update = {"on_date": want.on, "elsewhere": want.elsewhere}
+            changed |= writer.update("membership_event", existing[0].uuid, update) is not None
         else:
             writer.insert(
                 "membership_event",
@@ -222,8 +269,9 @@ def _sync_status_events(writer: JournaledWriter, member_uuid: str, draft: Member
                         "member_uuid": member_uuid,
                         "kind": kind.value,
                         "on_date": want.on,
-                        "elsewhere": False,
+                        "elsewhere": want.elsewhere,
                         "note": "",
+                        "months": None,
                     }
                 ],
             )
@@ -270,28 +318,44 @@ def record_event(
     on: PartialDate | None,
     note: str = "",
     *,
+    months: int | None = None,
     elsewhere: bool = False,
     actor: str = "书记",
-) -> None:
-    """A dated change of membership: transfer in/out, 停止党籍, 恢复党籍, 出党, 去世, 延长预备期."""
-    if on is not None and on.earliest() > dt.date.today():
-        raise UserError("变动日期不能晚于今天")
+    today: dt.date | None = None,
+) -> str:
+    """A dated change of membership. An impossible one (before joining, 恢复 without 停止, a second or
+    out-of-range extension …) is refused with the reason and nothing is written."""
+    today = today or dt.date.today()
+    new = MembershipEvent(kind, on, elsewhere, note, months if kind is EventKind.EXTENDED else None)
     with ws.write(actor) as writer:
-        if repo.member_row(writer.conn, uuid) is None:
+        row = repo.member_row(writer.conn, uuid)
+        if row is None:
             raise UserError("找不到这名党员，可能已被删除")
+        events = tuple(event_from_row(e) for e in repo.events_by_member(writer.conn, uuid).get(uuid, []))
+        day = on.earliest() if on else today
+        refusal = refusal_of_new_event(events, new, probation_years(events), extension_limits(day), today)
+        if refusal:
+            raise UserError(f"{row.name}：{EVENT_LABELS[kind]}未登记——{refusal}")
+        event_uuid = str(uuid_mod.uuid4())
         writer.insert(
             "membership_event",
             [
                 {
-                    "uuid": str(uuid_mod.uuid4()),
+                    "uuid": event_uuid,
                     "member_uuid": uuid,
                     "kind": kind.value,
                     "on_date": on,
                     "elsewhere": elsewhere,
                     "note": note,
+                    "months": new.months,
                 }
             ],
         )
+    return event_uuid
+
+
+def probation_ends(view: MemberView) -> dt.date | None:
+    return probation_end(view.events, probation_years(view.events))
 
 
 def draft_changes(old: MemberDraft, new: MemberDraft) -> list[tuple[str, str, str]]:
@@ -309,6 +373,10 @@ def display_value(value: object) -> str:
         return "（空）"
     if isinstance(value, PartialDate):
         return value.display()
+    if isinstance(value, dt.date):
+        return f"{value:%Y.%m.%d}"
+    if isinstance(value, tuple):
+        return "、".join(str(v) for v in value) or "（空）"
     if isinstance(value, Status):
         return STATUS_LABELS[value]
     if isinstance(value, Category):

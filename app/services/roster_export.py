@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from app.domain.members import CATEGORY_LABELS, STATUS_LABELS, MemberDraft
+from app.domain.members import CATEGORY_LABELS, STATUS_LABELS, MemberDraft, posts_text
 from app.io.excel.roster_sheet import write_roster_sheet
 from app.services.branch_profile import branch_name
 from app.services.errors import UserError
@@ -34,13 +34,14 @@ def sheet_values(draft: MemberDraft) -> dict[str, object]:
         "full_on": date(draft.full_on),
         "status": STATUS_LABELS[draft.status],
         "category": CATEGORY_LABELS[draft.category] if draft.category else "",
-        "post": draft.post.value if draft.post else "",
+        "post": posts_text(draft.posts),
         "job": draft.job,
         "phone": draft.phone,
         "group": draft.group,
         "team": draft.team,
         "mobile": mobile,
         "note": draft.note,
+        "in_branch_from": f"{draft.in_branch_from:%Y.%m.%d}" if draft.in_branch_from else "",
     }
 
 

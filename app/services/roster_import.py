@@ -21,20 +21,21 @@ from app.domain.members import (
     check_member,
     complete_from_id,
     parse_category,
-    parse_post,
+    parse_posts,
 )
 from app.domain.partial_date import DateFormatError, PartialDate, parse_partial_date
 from app.domain.problems import Problem, Severity
 from app.io.excel.roster_sheet import RosterSheet, SheetError, read_roster_sheet
+from app.services.dues_opening import write_opening
 from app.services.errors import UserError
 from app.services.roster import (
     draft_changes,
     group_uuids,
     load_roster,
-    probation_years,
     write_member_update,
     write_new_members,
 )
+from app.services.roster_on_day import probation_years
 from app.storage.journal import head_hash
 from app.storage.workspace import Workspace
 
@@ -56,6 +57,7 @@ _KEY_BY_LABEL = {label: key for key, label in FIELD_LABELS.items()}
 class Action(StrEnum):
     NEW = "new"
     UPDATE = "update"
+    RENAME = "rename"  # an existing member's ID number under another name: asked, never quiet
     UNCHANGED = "unchanged"
     INVALID = "invalid"
 
@@ -63,6 +65,7 @@ class Action(StrEnum):
 ACTION_LABELS = {
     Action.NEW: "新增",
     Action.UPDATE: "更新",
+    Action.RENAME: "改名待确认",
     Action.UNCHANGED: "无变化",
     Action.INVALID: "有错误",
 }
@@ -77,6 +80,8 @@ class PlannedRow:
     action: Action
     existing_uuid: str | None = None
     changes: list[tuple[str, str, str]] = field(default_factory=list)
+    dues_paid_through: str | None = None  # 党费交至 from the sheet, YYYY-MM
+    existing_name: str = ""
 
 
 @dataclass
@@ -90,6 +95,8 @@ class ImportPlan:
     head: str  # the journal head the plan was made against
     not_in_sheet: list[str]  # names of current members the sheet does not list (never deleted)
     new_groups: list[str]
+    in_branch_from: dt.date | None = None  # for new members when the sheet has no such column
+    warnings: list[str] = field(default_factory=list)  # about the sheet as a whole
 
     def count(self, action: Action) -> int:
         return sum(1 for r in self.rows if r.action is action)
@@ -105,6 +112,14 @@ class ImportPlan:
         parts = [f"共 {len(self.rows)} 行"]
         parts += [f"{ACTION_LABELS[a]} {self.count(a)}" for a in Action if self.count(a)]
         return "，".join(parts)
+
+    def renames(self) -> list[str]:
+        """「第5行：身份证号与张三相同，姓名却是冒名者」 for every row that would rename a member."""
+        return [
+            f"第{r.row}行：身份证号与已有党员“{r.existing_name}”相同，姓名却是“{r.name}”"
+            for r in self.rows
+            if r.action is Action.RENAME
+        ]
 
 
 @dataclass(frozen=True)
@@ -174,9 +189,23 @@ def draft_from_cells(
 
     if "post" in values:
         try:
-            data["post"] = parse_post(_text(values["post"]))
+            posts = parse_posts(_text(values["post"]))
         except ValueError as exc:
             problem("post", str(exc))
+        else:
+            data["post"] = posts[0] if posts else None
+            data["other_posts"] = posts[1:]
+
+    if "in_branch_from" in values:
+        try:
+            came = parse_partial_date(values["in_branch_from"])
+        except DateFormatError as exc:
+            problem("in_branch_from", str(exc))
+        else:
+            if came is not None and not came.is_full:
+                problem("in_branch_from", f"“{came.display()}”须写到日，如 {came.earliest():%Y.%m.%d}")
+            elif came is not None:
+                data["in_branch_from"] = came.earliest()
 
     if "mobile" in values:
         word = _text(values["mobile"])
@@ -197,7 +226,7 @@ def draft_from_cells(
 
     draft = complete_from_id(MemberDraft(**data))  # type: ignore[arg-type]
     field_labels = dict(labels)
-    for p in check_member(draft, today, probation_years(today)):
+    for p in check_member(draft, today, probation_years(day=today)):
         key = _KEY_BY_LABEL.get(p.field)
         problems.append(replace(p, field=field_labels.get(key, p.field) if key else p.field, row=row))
     if any(p.severity is Severity.ERROR for p in problems):
@@ -205,9 +234,32 @@ def draft_from_cells(
     return draft, problems
 
 
-def plan_roster_import(ws: Workspace, path: Path, today: dt.date | None = None) -> ImportPlan:
-    """Read and check the whole sheet against the workspace; writes nothing."""
+def _paid_through(
+    values: Mapping[str, object], labels: Mapping[str, str], row: int
+) -> tuple[str | None, list[Problem]]:
+    if "dues_paid_through" not in values:
+        return None, []
+    label = labels.get("dues_paid_through", "党费交至")
+    try:
+        month = parse_partial_date(values["dues_paid_through"])
+    except DateFormatError as exc:
+        return None, [Problem(label, str(exc), Severity.ERROR, row)]
+    if month is None:
+        return None, []
+    if month.month is None:
+        return None, [Problem(label, f"“{month.display()}”须写到月，如 {month.year}.06", Severity.ERROR, row)]
+    return f"{month.year:04d}-{month.month:02d}", []
+
+
+def plan_roster_import(
+    ws: Workspace, path: Path, today: dt.date | None = None, in_branch_from: dt.date | None = None
+) -> ImportPlan:
+    """Read and check the whole sheet against the workspace; writes nothing. Members new to the branch came
+    in on the sheet's 进入本支部日期, else on `in_branch_from` (default: today), never on their 入党日期."""
     today = today or dt.date.today()
+    in_branch_from = in_branch_from or today
+    if in_branch_from > today:
+        raise UserError(f"进入本支部日期 {in_branch_from:%Y-%m-%d} 晚于今天")
     try:
         sheet: RosterSheet = read_roster_sheet(Path(path))
     except SheetError as exc:
@@ -223,6 +275,19 @@ def plan_roster_import(ws: Workspace, path: Path, today: dt.date | None = None) 
     for sheet_row in sheet.rows:
         name = _text(sheet_row.values.get("name", ""))
         draft, problems = draft_from_cells(sheet_row.values, sheet.columns, sheet_row.row, today)
+        paid_through, dues_problems = _paid_through(sheet_row.values, sheet.columns, sheet_row.row)
+        problems += dues_problems
+        if dues_problems:
+            draft = None
+        if sheet_row.row in sheet.hidden_rows:
+            problems.append(
+                Problem(
+                    "整行",
+                    "该行在 Excel 中被隐藏，也一并导入；如不应导入请删除该行",
+                    Severity.WARNING,
+                    sheet_row.row,
+                )
+            )
         if draft is not None and draft.id_number in seen:
             problems.append(
                 Problem(
@@ -241,11 +306,33 @@ def plan_roster_import(ws: Workspace, path: Path, today: dt.date | None = None) 
             new_groups.append(draft.group)
         existing = by_id.get(draft.id_number)
         if existing is None:
-            planned.append(PlannedRow(sheet_row.row, name, draft, problems, Action.NEW))
+            if draft.in_branch_from is None:
+                draft = replace(draft, in_branch_from=in_branch_from)
+            planned.append(
+                PlannedRow(sheet_row.row, name, draft, problems, Action.NEW, dues_paid_through=paid_through)
+            )
             continue
+        if "in_branch_from" not in sheet.columns:
+            draft = replace(draft, in_branch_from=existing.draft.in_branch_from)
+        if "post" not in sheet.columns:
+            draft = replace(draft, post=existing.draft.post, other_posts=existing.draft.other_posts)
         changes = draft_changes(existing.draft, draft)
         action = Action.UPDATE if changes else Action.UNCHANGED
-        planned.append(PlannedRow(sheet_row.row, name, draft, problems, action, existing.uuid, changes))
+        if existing.draft.name != draft.name:
+            action = Action.RENAME
+        planned.append(
+            PlannedRow(
+                sheet_row.row,
+                name,
+                draft,
+                problems,
+                action,
+                existing.uuid,
+                changes,
+                paid_through,
+                existing.draft.name,
+            )
+        )
     listed = {r.draft.id_number for r in planned if r.draft}
     not_in_sheet = [v.name for v in current if v.standing.in_branch and v.draft.id_number not in listed]
     return ImportPlan(
@@ -258,29 +345,60 @@ def plan_roster_import(ws: Workspace, path: Path, today: dt.date | None = None) 
         head,
         not_in_sheet,
         new_groups,
+        in_branch_from,
+        _sheet_warnings(sheet),
     )
 
 
+def _sheet_warnings(sheet: RosterSheet) -> list[str]:
+    if not sheet.after_gap:
+        return []
+    first, count = sheet.after_gap[0], len(sheet.after_gap)
+    return [
+        f"第{first}行起有 {count} 行数据在两个以上空行之下，没有导入；"
+        "如果它们也是本支部党员，请删去中间的空行后重新导入"
+    ]
+
+
 def apply_roster_import(
-    ws: Workspace, plan: ImportPlan, *, skip_invalid: bool = False, actor: str = "书记"
+    ws: Workspace,
+    plan: ImportPlan,
+    *,
+    skip_invalid: bool = False,
+    confirm_renames: bool = False,
+    actor: str = "书记",
 ) -> ImportResult:
-    """Write the plan in one transaction, or refuse and write nothing."""
+    """Write the plan in one transaction, or refuse and write nothing. A row that would rename a member
+    (same ID number, other name) is written only when the renames were confirmed."""
     if not plan.clean and not skip_invalid:
         raise UserError(
             f"表中有 {plan.count(Action.INVALID)} 行有错误，未导入任何数据。"
             "请改正后重新导入，或选择“跳过有错误的行”。"
         )
+    if plan.renames() and not confirm_renames:
+        raise UserError(
+            "以下行的身份证号与已有党员相同，但姓名不同，未导入任何数据：\n"
+            + "\n".join(plan.renames())
+            + "\n如确属改名，请确认改名后再导入（命令行加 --confirm-renames）；否则请核对身份证号。"
+        )
     with ws.write(actor) as writer:
         if head_hash(writer.conn) != plan.head:
             raise UserError("预览之后工作区的数据又有变化，请重新预览后再导入。")
         groups = group_uuids(writer.conn)
-        write_new_members(writer, [r.draft for r in plan.rows if r.action is Action.NEW and r.draft], groups)
+        new_rows = [r for r in plan.rows if r.action is Action.NEW and r.draft]
+        uuids = write_new_members(writer, [r.draft for r in new_rows if r.draft], groups)
+        openings = {u: r.dues_paid_through for u, r in zip(uuids, new_rows, strict=True)}
         for r in plan.rows:
-            if r.action is Action.UPDATE and r.draft and r.existing_uuid:
+            if r.action in (Action.UPDATE, Action.RENAME) and r.draft and r.existing_uuid:
                 write_member_update(writer, r.existing_uuid, r.draft, groups)
+            if r.existing_uuid and r.action is not Action.INVALID:
+                openings[r.existing_uuid] = r.dues_paid_through
+        for member_uuid, paid_through in openings.items():
+            if paid_through is not None:
+                write_opening(writer, member_uuid, paid_through, replace_existing=False)
     return ImportResult(
         plan.count(Action.NEW),
-        plan.count(Action.UPDATE),
+        plan.count(Action.UPDATE) + plan.count(Action.RENAME),
         plan.count(Action.UNCHANGED),
         plan.count(Action.INVALID),
     )

@@ -10,11 +10,41 @@ from typing import Any
 from sqlalchemy import Connection
 
 from app.domain.entries import RosterMember
-from app.domain.members import COMMITTEE_POSTS, EventKind, MembershipEvent, sort_events, standing_on
+from app.domain.members import on_committee, parse_posts
+from app.domain.membership import (
+    DatedEvent,
+    EventKind,
+    ExtensionLimits,
+    MembershipEvent,
+    current_stay_start,
+    first_event,
+    standing_on,
+    timeline,
+)
+from app.io.rules import load_rulebook
 from app.storage import repositories as repo
 
 WATCH = "watch"  # 留党察看
-_COMMITTEE = {p.value for p in COMMITTEE_POSTS}
+
+
+def probation_years(events: tuple[MembershipEvent, ...] | None = None, day: dt.date | None = None) -> int:
+    """预备期 in years by the rule in force when the member was admitted (or on `day`)."""
+    admitted = first_event(events or (), EventKind.ADMITTED)
+    on = admitted.on.earliest() if admitted and admitted.on else (day or dt.date.today())
+    return int(load_rulebook().judging("probation_period", on)[0]["years"])
+
+
+def extension_limits(day: dt.date) -> ExtensionLimits:
+    rule, _ = load_rulebook().judging("probation_extension", day)
+    return ExtensionLimits(rule["min_months"], rule["max_months"], rule["times"], rule.source)
+
+
+def event_from_row(row: Any) -> MembershipEvent:
+    return MembershipEvent(EventKind(row.kind), row.on_date, bool(row.elsewhere), row.note, row.months)
+
+
+def member_timeline(events: tuple[MembershipEvent, ...]) -> tuple[DatedEvent, ...]:
+    return timeline(events, probation_years(events))
 
 
 @dataclass
@@ -23,6 +53,7 @@ class RosterSource:
 
     members: list[Any]
     events: dict[str, tuple[MembershipEvent, ...]]
+    timelines: dict[str, tuple[DatedEvent, ...]]
     watches: dict[str, list[tuple[dt.date, dt.date | None]]]
     group_names: dict[str, str]
     _rosters: dict[int, list[RosterMember]] = field(default_factory=dict)
@@ -31,7 +62,7 @@ class RosterSource:
 
     def __post_init__(self) -> None:
         # The roster only changes on the days of events and flags; between them one answer serves all days.
-        days = {e.on.earliest() for events in self.events.values() for e in events if e.on is not None}
+        days = {d.day for dated in self.timelines.values() for d in dated}
         for spans in self.watches.values():
             for start, end in spans:
                 days.add(start)
@@ -42,17 +73,16 @@ class RosterSource:
     @classmethod
     def load(cls, conn: Connection) -> RosterSource:
         events = {
-            uuid: sort_events(
-                MembershipEvent(EventKind(r.kind), r.on_date, bool(r.elsewhere), r.note) for r in rows
-            )
-            for uuid, rows in repo.events_by_member(conn).items()
+            uuid: tuple(event_from_row(r) for r in rows) for uuid, rows in repo.events_by_member(conn).items()
         }
+        timelines = {uuid: member_timeline(e) for uuid, e in events.items()}
         watches: dict[str, list[tuple[dt.date, dt.date | None]]] = {}
         for flag in repo.flag_rows(conn):
             if flag.kind == WATCH:
                 watches.setdefault(flag.member_uuid, []).append((flag.start, flag.end))
         groups = {g.uuid: g.name for g in repo.group_rows(conn)}
-        return cls(sorted(repo.member_rows(conn), key=lambda m: (m.name, m.uuid)), events, watches, groups)
+        members = sorted(repo.member_rows(conn), key=lambda m: (m.name, m.uuid))
+        return cls(members, events, timelines, watches, groups)
 
     def on(self, day: dt.date) -> list[RosterMember]:
         key = bisect.bisect_right(self._changes, day)
@@ -61,7 +91,7 @@ class RosterSource:
             return cached
         out = []
         for m in self.members:
-            standing = standing_on(self.events.get(m.uuid, ()), day, presorted=True)
+            standing = standing_on(self.timelines.get(m.uuid, ()), day)
             if not standing.in_branch or standing.status is None:
                 continue
             on_watch = any(
@@ -69,7 +99,13 @@ class RosterSource:
             )
             out.append(
                 RosterMember(
-                    m.uuid, m.name, standing.status, on_watch, m.group_uuid, m.post in _COMMITTEE, m.team
+                    m.uuid,
+                    m.name,
+                    standing.status,
+                    on_watch,
+                    m.group_uuid,
+                    on_committee(parse_posts(m.post or "")),
+                    m.team,
                 )
             )
         self._rosters[key] = out
@@ -84,12 +120,7 @@ class RosterSource:
     def name(self, uuid: str) -> str:
         return next((m.name for m in self.members if m.uuid == uuid), "（已删除）")
 
-    def member_since(self, uuid: str) -> dt.date | None:
-        """The first day of the member's current stay in the branch (admission or transfer in)."""
-        entries = [
-            e
-            for e in self.events.get(uuid, ())
-            if e.kind in (EventKind.ADMITTED, EventKind.TRANSFER_IN, EventKind.RESTORED) and not e.elsewhere
-        ]
-        dated = [e.on.earliest() for e in entries if e.on is not None]
-        return max(dated) if dated else None
+    def member_since(self, uuid: str, day: dt.date | None = None) -> dt.date | None:
+        """The first day of the member's stay in the branch that includes `day` (today by default)."""
+        start = current_stay_start(self.timelines.get(uuid, ()), day or dt.date.today())
+        return None if start == dt.date.min else start

@@ -46,6 +46,7 @@ class Branch(Base):
     is_village: Mapped[bool] = mapped_column(Flag, default=False)
     term_start: Mapped[dt.date | None] = mapped_column(IsoDate)
     term_years: Mapped[int | None] = mapped_column(Integer)
+    started_on: Mapped[dt.date | None] = mapped_column(IsoDate)  # first day the book is kept here
 
 
 class PartyGroup(Base):
@@ -86,6 +87,7 @@ class MembershipEvent(Base):
     on_date: Mapped[PartialDate | None] = mapped_column(PartialDateText)
     elsewhere: Mapped[bool] = mapped_column(Flag, default=False)
     note: Mapped[str] = mapped_column(Text, default="")
+    months: Mapped[int | None] = mapped_column(Integer)  # 延长预备期
 
 
 class Entry(Base):
@@ -113,6 +115,8 @@ class Entry(Base):
     resolutions: Mapped[str] = mapped_column(Text, default="[]")
     grades: Mapped[str] = mapped_column(Text, default="{}")
     participants: Mapped[str] = mapped_column(Text, default="[]")
+    # Who was expected, and who could vote, fixed when the entry was saved (canonical JSON); NULL = not yet.
+    expected: Mapped[str | None] = mapped_column(Text)
 
 
 class Correction(Base):
@@ -209,6 +213,15 @@ class DuesPayment(Base):
     collector: Mapped[str] = mapped_column(Text, default="")
     method: Mapped[str] = mapped_column(Text, default="现金")
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class DuesOpening(Base):
+    """党费交至 when the branch started keeping dues here: earlier months are neither arrears nor 补交."""
+
+    __tablename__ = "dues_opening"
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_uuid: Mapped[str] = mapped_column(ForeignKey("member.uuid"), unique=True)
+    paid_through: Mapped[str] = mapped_column(String(7))  # YYYY-MM
 
 
 class DuesRemittance(Base):
@@ -334,6 +347,7 @@ class BranchPeriod(Base):
     violations: Mapped[int] = mapped_column(Integer)
     warnings: Mapped[int] = mapped_column(Integer)
     findings: Mapped[str] = mapped_column(Text, default="[]")
+    not_entered: Mapped[int | None] = mapped_column(Integer)  # 未录入: before the branch's started_on
 
 
 class BranchMember(Base):
@@ -410,6 +424,7 @@ JOURNALED = {
     "dues_adjustment": DuesAdjustment.__table__,
     "dues_payment": DuesPayment.__table__,
     "dues_remittance": DuesRemittance.__table__,
+    "dues_opening": DuesOpening.__table__,
     "signing_key": SigningKey.__table__,
     "package_export": PackageExport.__table__,
     "enrolled_branch": EnrolledBranch.__table__,

@@ -601,7 +601,7 @@ class EntryDialog(QDialog):
         if t is EntryType.MEMBER_REVIEW:
             expected = expected_members(EntryDraft(t, day), roster)
             self.grades.set_members(expected, initial.grades if first else self.grades.grades())
-            rule = load_rulebook().in_force("review_excellent_limit", day)
+            rule = load_rulebook().judging("review_excellent_limit", day)[0]
             full = sum(1 for m in expected if m.status is Status.FULL)
             self.grades.set_limit(full * rule["numerator"] // rule["denominator"])
         self.resolutions.set_candidates(

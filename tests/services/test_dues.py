@@ -88,14 +88,14 @@ def test_payment_moves_paid_through_and_seven_month_catch_up_warns(branch_ws: Wo
     )
     assert any("补交 7 个月" in w for w in warnings)
     [status] = dues_status(branch_ws, at)
-    assert status.paid_through == "2026-07" and status.months_unpaid == 3
+    assert status.paid_through == "2026-07" and status.months_unpaid == 2  # October is in progress
 
 
 def test_six_months_unpaid_flag(branch_ws: Workspace) -> None:
     uuid = member(branch_ws, "钱六", PartialDate(2000, 1, 1))
     add_base(branch_ws, uuid, "2026-01", Category.RETIRED, gross="3000")
-    assert dues_status(branch_ws, parse_month("2026-05"))[0].flags == ()
-    assert dues_status(branch_ws, parse_month("2026-06"))[0].flags == ("arrears_6_months",)
+    assert dues_status(branch_ws, parse_month("2026-06"))[0].flags == ()  # June itself is in progress
+    assert dues_status(branch_ws, parse_month("2026-07"))[0].flags == ("arrears_6_months",)
 
 
 def test_exemption_with_approval_makes_nothing_due(branch_ws: Workspace) -> None:

@@ -125,11 +125,28 @@ def test_large_voluntary_payment_is_flagged() -> None:
     assert any("大额党费" in w for w in warnings)
 
 
-def test_six_month_flag_at_six_not_five() -> None:
+def test_six_month_flag_at_six_not_five_and_never_the_month_in_progress() -> None:
     first = month_index(2026, 1)
     dues = {first + k: Decimal("48.00") for k in range(12)}
-    five = arrears(dues, {first: Decimal("48.00")}, first, first + 5, 6)  # Feb–Jun unpaid
-    six = arrears(dues, {first: Decimal("48.00")}, first, first + 6, 6)  # Feb–Jul unpaid
+    five = arrears(dues, {first: Decimal("48.00")}, first, first + 6, 6)  # in July: Feb–Jun unpaid
+    six = arrears(dues, {first: Decimal("48.00")}, first, first + 7, 6)  # in August: Feb–Jul unpaid
     assert (five.months_unpaid, five.flagged) == (5, False)
     assert (six.months_unpaid, six.flagged) == (6, True)
     assert six.paid_through_code() == "2026-01"
+
+
+def test_paid_through_june_is_flagged_in_january_not_december() -> None:
+    july = month_index(2025, 7)
+    dues = {july + k: Decimal("48.00") for k in range(12)}
+    december = arrears(dues, {}, july, month_index(2025, 12), 6, opening=month_index(2025, 6))
+    january = arrears(dues, {}, july, month_index(2026, 1), 6, opening=month_index(2025, 6))
+    assert (december.months_unpaid, december.flagged) == (5, False)
+    assert (january.months_unpaid, january.flagged) == (6, True)
+    assert january.paid_through_code() == "2025-06"
+
+
+def test_opening_balance_settles_earlier_months() -> None:
+    first = month_index(2024, 1)
+    dues = {first + k: Decimal("48.00") for k in range(36)}
+    state = arrears(dues, {}, first, month_index(2026, 3), 6, opening=month_index(2026, 1))
+    assert (state.paid_through_code(), state.months_unpaid, state.flagged) == ("2026-01", 1, False)

@@ -4,22 +4,23 @@ import pytest
 
 from app.domain.members import (
     Category,
-    EventKind,
     MemberDraft,
-    MembershipEvent,
     Post,
-    Status,
     check_member,
     complete_from_id,
     parse_category,
     parse_post,
-    standing_on,
 )
+from app.domain.membership import EventKind, MembershipEvent, Status, standing_on, timeline
 from app.domain.partial_date import PartialDate
 from app.domain.problems import Severity
 from tests.fixtures.people import make_id
 
 TODAY = dt.date(2026, 11, 21)
+
+
+def stand(events, day):  # type: ignore[no-untyped-def]
+    return standing_on(timeline(events, 1), day)
 
 
 def draft(**kw: object) -> MemberDraft:
@@ -146,15 +147,15 @@ def ev(kind: EventKind, on: PartialDate | None, elsewhere: bool = False) -> Memb
 
 def test_admitted_mid_period_is_probationary_from_that_day() -> None:
     events = [ev(EventKind.ADMITTED, PartialDate(2026, 4, 15))]
-    assert not standing_on(events, dt.date(2026, 4, 14)).in_branch
-    on_day = standing_on(events, dt.date(2026, 4, 15))
+    assert not stand(events, dt.date(2026, 4, 14)).in_branch
+    on_day = stand(events, dt.date(2026, 4, 15))
     assert on_day.in_branch and on_day.status is Status.PROBATIONARY
 
 
 def test_becomes_full_on_the_full_date() -> None:
     events = [ev(EventKind.ADMITTED, PartialDate(2025, 4, 15)), ev(EventKind.FULL, PartialDate(2026, 4, 15))]
-    assert standing_on(events, dt.date(2026, 4, 14)).status is Status.PROBATIONARY
-    assert standing_on(events, dt.date(2026, 4, 15)).status is Status.FULL
+    assert stand(events, dt.date(2026, 4, 14)).status is Status.PROBATIONARY
+    assert stand(events, dt.date(2026, 4, 15)).status is Status.FULL
 
 
 def test_transfer_out_ends_membership_of_this_branch() -> None:
@@ -163,8 +164,8 @@ def test_transfer_out_ends_membership_of_this_branch() -> None:
         ev(EventKind.FULL, None),
         ev(EventKind.TRANSFER_OUT, PartialDate(2026, 6, 30)),
     ]
-    assert standing_on(events, dt.date(2026, 6, 29)).in_branch
-    after = standing_on(events, dt.date(2026, 7, 1))
+    assert stand(events, dt.date(2026, 6, 29)).in_branch
+    after = stand(events, dt.date(2026, 7, 1))
     assert not after.in_branch and after.status is None
 
 
@@ -174,20 +175,20 @@ def test_transfer_in_starts_membership_even_if_admitted_elsewhere_earlier() -> N
         ev(EventKind.FULL, PartialDate(2011, 1, 1), elsewhere=True),
         ev(EventKind.TRANSFER_IN, PartialDate(2026, 3, 1)),
     ]
-    assert not standing_on(events, dt.date(2020, 1, 1)).in_branch
-    assert standing_on(events, dt.date(2026, 3, 1)).status is Status.FULL
+    assert not stand(events, dt.date(2020, 1, 1)).in_branch
+    assert stand(events, dt.date(2026, 3, 1)).status is Status.FULL
 
 
 def test_died_and_suspended_and_restored() -> None:
     base = [ev(EventKind.ADMITTED, PartialDate(2000, 1, 1)), ev(EventKind.FULL, PartialDate(2001, 1, 1))]
-    assert not standing_on([*base, ev(EventKind.DIED, PartialDate(2026, 1, 1))], TODAY).in_branch
+    assert not stand([*base, ev(EventKind.DIED, PartialDate(2026, 1, 1))], TODAY).in_branch
     suspended = [*base, ev(EventKind.SUSPENDED, PartialDate(2024, 1, 1))]
-    assert not standing_on(suspended, TODAY).in_branch
+    assert not stand(suspended, TODAY).in_branch
     restored = [*suspended, ev(EventKind.RESTORED, PartialDate(2025, 1, 1))]
-    assert standing_on(restored, TODAY).in_branch
+    assert stand(restored, TODAY).in_branch
 
 
 def test_year_month_event_counts_from_the_first_of_the_month() -> None:
     events = [ev(EventKind.ADMITTED, PartialDate(1985, 3))]
-    assert not standing_on(events, dt.date(1985, 2, 28)).in_branch
-    assert standing_on(events, dt.date(1985, 3, 1)).in_branch
+    assert not stand(events, dt.date(1985, 2, 28)).in_branch
+    assert stand(events, dt.date(1985, 3, 1)).in_branch

@@ -52,8 +52,13 @@ def test_nonsense_is_refused_with_a_chinese_message(text: str) -> None:
 
 def test_ambiguous_float_is_refused() -> None:
     # 1985.10 typed as a number arrives as 1985.1: the month cannot be known.
-    with pytest.raises(DateFormatError, match="无法确定月份"):
+    with pytest.raises(DateFormatError, match="1985年1月 还是 1985年10月"):
         parse_partial_date(1985.1)
+
+
+def test_two_digit_month_from_a_number_cell_is_read() -> None:
+    assert parse_partial_date(1985.03) == PartialDate(1985, 3)
+    assert parse_partial_date(1985.12) == PartialDate(1985, 12)
 
 
 def test_normalise_keeps_rare_characters_and_compatibility_ideographs() -> None:

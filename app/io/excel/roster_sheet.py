@@ -67,10 +67,28 @@ ROSTER_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("team", "班组", ("班组", "所在班组", "倒班班组")),
     ColumnSpec("mobile", "流动党员外出流向", ("流动党员外出流向", "流动党员", "外出流向", "是否流动党员")),
     ColumnSpec("note", "备注", ("备注",)),
+    ColumnSpec(
+        "in_branch_from",
+        "进入本支部日期",
+        ("进入本支部日期", "转入本支部日期", "进入支部日期", "转入日期", "组织关系转入日期"),
+    ),
+    ColumnSpec("dues_paid_through", "党费交至", ("党费交至", "党费交至年月", "党费缴至", "党费交纳至")),
 )
 
 # Columns our template stores as text so Excel keeps 18-digit IDs, leading zeros and "1985.03" intact.
-TEXT_FIELDS = frozenset({"id_number", "phone", "birth_date", "work_start", "joined_on", "full_on"})
+TEXT_FIELDS = frozenset(
+    {
+        "id_number",
+        "phone",
+        "birth_date",
+        "work_start",
+        "joined_on",
+        "full_on",
+        "in_branch_from",
+        "dues_paid_through",
+    }
+)
+BLANK_RUN_END = 200  # this many blank rows in a row end the sheet; rows after a shorter gap are reported
 
 _SYNONYM_TO_FIELD: dict[str, str] = {syn: spec.field for spec in ROSTER_COLUMNS for syn in spec.synonyms}
 _SILENTLY_IGNORED_HEADERS = frozenset({"序号", "编号"})
@@ -126,6 +144,8 @@ class RosterSheet:
     column_letters: dict[str, str]  # field key -> Excel column letter ("C")
     ignored_headers: list[str]  # headers we did not recognise (e.g. 家庭住址)
     rows: list[SheetRow]
+    hidden_rows: frozenset[int] = frozenset()  # rows hidden in Excel (imported, and said so)
+    after_gap: tuple[int, ...] = ()  # filled rows below two blank rows: not imported, and said so
 
 
 # --------------------------------------------------------------------------- text normalisation
@@ -349,19 +369,28 @@ def _scan_sheet(ws: object) -> tuple[_Header, list[tuple], Iterator[tuple]] | No
     return header, head, rows
 
 
-def _data_rows(path: Path, header: _Header, rows: Iterable[tuple]) -> list[SheetRow]:
+def _data_rows(path: Path, header: _Header, rows: Iterable[tuple]) -> tuple[list[SheetRow], list[int]]:
+    """The rows of the table, and the filled rows found below two blank rows (another table, or members the
+    secretary would miss if they were dropped without a word)."""
     result: list[SheetRow] = []
+    after_gap: list[int] = []
     blank_run = 0
+    gap = False
     fields = list(header.indexes.items())
     for number, row in enumerate(rows, start=header.row + 1):
         if _is_blank(row):
             blank_run += 1
-            if blank_run >= 2:
+            if blank_run >= BLANK_RUN_END:
                 break
+            gap = gap or blank_run >= 2
             continue
         blank_run = 0
         if _is_footer(row):
             break
+        if gap:
+            if len(after_gap) < MAX_ROWS:
+                after_gap.append(number)
+            continue
         values: dict[str, object] = {}
         width = len(row)
         for key, index in fields:
@@ -375,7 +404,25 @@ def _data_rows(path: Path, header: _Header, rows: Iterable[tuple]) -> list[Sheet
         if len(result) >= MAX_ROWS:
             raise SheetError(f"{_quoted(path)}的数据超过 {MAX_ROWS} 行，超出了可导入的上限，请拆分后再导入")
         result.append(SheetRow(number, values))
-    return result
+    return result, after_gap
+
+
+_HIDDEN_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d+)\"[^>]*?\bhidden=\"(?:1|true)\"")
+_HIDDEN_ROW_FIRST = re.compile(rb"<(?:\w+:)?row\b[^>]*?\bhidden=\"(?:1|true)\"[^>]*?\br=\"(\d+)\"")
+
+
+def _hidden_rows(path: Path, worksheet: object) -> frozenset[int]:
+    """Row numbers hidden in Excel. Read-only openpyxl does not report them, so read the sheet's XML."""
+    member = getattr(worksheet, "_worksheet_path", None)
+    if not member:
+        return frozenset()
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(member.lstrip("/")) as xml:
+            data = xml.read(MAX_UNCOMPRESSED_BYTES)
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return frozenset()
+    found = {int(m) for m in _HIDDEN_ROW.findall(data)} | {int(m) for m in _HIDDEN_ROW_FIRST.findall(data)}
+    return frozenset(found)
 
 
 def read_roster_sheet(path: Path) -> RosterSheet:
@@ -418,7 +465,7 @@ def _read_workbook(path: Path, wb: openpyxl.Workbook) -> RosterSheet:
             yield from head[start:]
             yield from rest
 
-        rows = _data_rows(path, header, remaining())
+        rows, after_gap = _data_rows(path, header, remaining())
         return RosterSheet(
             path=path,
             sheet_name=ws.title,
@@ -427,6 +474,8 @@ def _read_workbook(path: Path, wb: openpyxl.Workbook) -> RosterSheet:
             column_letters={key: get_column_letter(index + 1) for key, index in header.indexes.items()},
             ignored_headers=header.ignored,
             rows=rows,
+            hidden_rows=_hidden_rows(path, ws),
+            after_gap=tuple(after_gap),
         )
     raise SheetError(
         f"{_quoted(path)}中找不到表头（需要有“姓名”列，以及至少两个其他可识别的列，"
