@@ -17,7 +17,7 @@ from app.domain.branch import BranchClass
 from app.domain.partial_date import PartialDate
 from app.services import workspaces
 from app.services.errors import UserError
-from app.services.json_views import finding_json, member_json, record_json
+from app.services.json_views import finding_json, record_json, roster_member_json
 from app.storage.workspace import Workspace, WorkspaceKind
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -69,6 +69,16 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"日期应写成 YYYY-MM-DD：{value}") from None
 
 
+def plain_money(text: str, option: str) -> Any:
+    """A plain decimal amount (48 or 48.00); 1e4, NaN and the like exit 1 naming the option."""
+    from app.domain.dues import DuesError, money
+
+    try:
+        return money(text, option)
+    except DuesError as exc:
+        raise CliError(str(exc)) from None
+
+
 def _iso(value: PartialDate | None) -> str | None:
     return value.iso() if value is not None else None
 
@@ -81,7 +91,12 @@ def cmd_init(args: argparse.Namespace) -> int:
     if args.kind == "branch":
         org_class = BranchClass(args.category) if args.category else None
         ws = workspaces.create_branch(
-            path, name=args.name, code=args.code, org_class=org_class, higher_committee=args.committee or ""
+            path,
+            name=args.name,
+            code=args.code,
+            org_class=org_class,
+            higher_committee=args.committee or "",
+            started_on=args.started_on,
         )
     else:
         ws = workspaces.create_committee(path, name=args.name, code=args.code)
@@ -105,18 +120,14 @@ def cmd_roster_list(args: argparse.Namespace) -> int:
         members = load_roster(ws, args.at)
     finally:
         workspaces.close(ws)
-    data = []
-    for m in members:
-        row = member_json(m.uuid, m.draft)
-        row["status"] = m.standing.status.value if m.standing.status else row["status"]
-        data.append(row)
+    data = [roster_member_json(m) for m in members]
 
     def text() -> str:
-        from app.domain.members import STATUS_LABELS
+        from app.domain.members import STATUS_LABELS, posts_text
 
         lines = [
             f"{m.draft.name}\t{STATUS_LABELS[m.standing.status or m.draft.status]}\t"
-            f"{m.draft.group}\t{m.draft.post or ''}"
+            f"{m.draft.group}\t{posts_text(m.draft.posts)}" + ("" if m.full_on_known else "\t转正日期不详")
             for m in members
         ]
         return "\n".join([*lines, f"共 {len(members)} 人"])
@@ -130,11 +141,14 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
 
     ws = _open(args, WorkspaceKind.BRANCH)
     try:
-        plan = plan_roster_import(ws, Path(args.file))
+        plan = plan_roster_import(ws, Path(args.file), in_branch_from=args.in_branch_from)
         refused = not plan.clean and not args.skip_invalid
+        renames = plan.renames() if not args.confirm_renames else []
         result = None
-        if not args.dry_run and not refused:
-            result = apply_roster_import(ws, plan, skip_invalid=args.skip_invalid)
+        if not args.dry_run and not refused and not renames:
+            result = apply_roster_import(
+                ws, plan, skip_invalid=args.skip_invalid, confirm_renames=args.confirm_renames
+            )
     finally:
         workspaces.close(ws)
     data = {
@@ -160,13 +174,17 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
         "ignored_headers": plan.ignored_headers,
         "new_groups": plan.new_groups,
         "not_in_sheet": plan.not_in_sheet,
+        "in_branch_from": plan.in_branch_from.isoformat() if plan.in_branch_from else None,
+        "renames": plan.renames(),
+        "warnings": plan.warnings,
     }
 
     def text() -> str:
         lines = [f"{args.file}：工作表“{plan.sheet}”，表头在第 {plan.header_row} 行；{plan.summary()}"]
         lines += [str(p) for p in plan.problems()]
+        lines += plan.warnings
         for r in plan.rows:
-            if r.action is Action.UPDATE and r.draft:
+            if r.action in (Action.UPDATE, Action.RENAME) and r.draft:
                 changes = "；".join(f"{f}：{b} → {a}" for f, b, a in r.changes)
                 lines.append(f"第{r.row}行 {r.draft.name} {ACTION_LABELS[r.action]}：{changes}")
         if plan.ignored_headers:
@@ -178,8 +196,15 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
                 f"表中没有的党员 {len(plan.not_in_sheet)} 人（不会删除）："
                 + "、".join(plan.not_in_sheet[:20])
             )
+        if plan.count(Action.NEW) and "in_branch_from" not in plan.columns and plan.in_branch_from:
+            lines.append(f"表中没有“进入本支部日期”列：新党员记为 {plan.in_branch_from:%Y-%m-%d} 进入本支部")
         if args.dry_run:
             lines.append("试导入：未写入任何数据。")
+        elif renames:
+            lines += renames
+            lines.append(
+                "身份证号相同而姓名不同，未写入任何数据。如确属改名，请加 --confirm-renames 重新导入。"
+            )
         elif refused:
             lines.append("有错误的行，未写入任何数据。改正后重新导入，或加 --skip-invalid 跳过有错误的行。")
         elif result:
@@ -189,13 +214,19 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
             )
         return "\n".join(lines)
 
-    if refused and not args.json:
+    failed = (refused or bool(renames)) and not args.dry_run
+    if failed and not args.json:
         print(text(), file=sys.stderr)
     else:
         _emit(args, data, text)
-    if refused and args.json:
-        print(f"{args.file}：{plan.count(Action.INVALID)} 行有错误，未写入任何数据", file=sys.stderr)
-    return EXIT_INVALID if refused else EXIT_OK
+    if failed and args.json:
+        why = (
+            f"{plan.count(Action.INVALID)} 行有错误"
+            if refused
+            else f"{len(renames)} 行身份证号相同而姓名不同"
+        )
+        print(f"{args.file}：{why}，未写入任何数据", file=sys.stderr)
+    return EXIT_INVALID if refused or (renames and not args.dry_run) else EXIT_OK
 
 
 def cmd_roster_export(args: argparse.Namespace) -> int:
@@ -260,6 +291,7 @@ def cmd_records_list(args: argparse.Namespace) -> int:
             lines.append(
                 f"{v.draft.date:%Y-%m-%d}\t{v.type_label}\t应到 {len(v.facts.attendance.expected)}"
                 f" 实到 {len(v.facts.attendance.present)}{quorum_text}\t{'、'.join(v.draft.topics)}"
+                + (f"\t（名册已变：{v.drift.describe()}）" if v.drift else "")
             )
         return "\n".join([*lines, f"共 {len(views)} 条"])
 
@@ -292,14 +324,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_dues_rate(args: argparse.Namespace) -> int:
-    from app.domain.dues import DuesError, money, monthly_dues
+    from app.domain.dues import DuesError, monthly_dues
     from app.domain.members import Category
     from app.io.rules import load_rulebook
 
     day = args.date or dt.date.today()
     try:
         category = Category(args.category)
-        base = money(args.base, "基数") if args.base is not None else None
+        base = plain_money(args.base, "--base") if args.base is not None else None
         rate = monthly_dues(
             category,
             base if category is not Category.FARMER else None,
@@ -453,6 +485,9 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from app.cli_text import install
+
+    install()
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--workspace",
@@ -472,6 +507,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--code", required=True)
     p.add_argument("--category", type=int, choices=[1, 2, 3, 4], help="支部类别：1 主体生产 … 4 机关科室")
     p.add_argument("--committee", help="上级党委名称")
+    p.add_argument(
+        "--started-on", type=_date, help="支部：开始在本软件中记录的日期（此前的检查显示为未录入）"
+    )
     p.set_defaults(func=cmd_init)
 
     roster = sub.add_parser("roster", help="党员名册").add_subparsers(
@@ -481,6 +519,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument("--skip-invalid", action="store_true", help="跳过有错误的行，导入其余")
+    p.add_argument(
+        "--in-branch-from",
+        type=_date,
+        help="表中没有“进入本支部日期”列时，新党员进入本支部的日期（默认今天）",
+    )
+    p.add_argument("--confirm-renames", action="store_true", help="确认身份证号相同而姓名不同的行确属改名")
     p.set_defaults(func=cmd_roster_import)
     p = roster.add_parser("export", parents=[common], help="导出名册为 Excel（可再次导入）")
     p.add_argument("file")
@@ -540,12 +584,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("backup")
     p.set_defaults(func=cmd_restore)
     from app.cli_archive import add_commands as add_archive_commands
+    from app.cli_members import add_commands as add_member_commands
     from app.cli_packages import add_commands
     from app.cli_print import add_commands as add_print_commands
 
     add_commands(sub, common, _Parser)
     add_print_commands(sub, common, _Parser)
     add_archive_commands(sub, common, _Parser)
+    add_member_commands(roster, dues, records, sub, common, _Parser)
 
     p = sub.add_parser("demo", parents=[common], help="新建示例支部工作区")
     p.set_defaults(func=cmd_demo)
@@ -568,12 +614,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader (`| head`) went away after the work was done; the data is as the command left it.
+        _silence_stdout()
+        return EXIT_OK
     except Exception:  # never a traceback in front of a user
         from app.services.crash_log import write_crash_log
 
         where = write_crash_log("cli " + " ".join(argv if argv is not None else sys.argv[1:]))
         print(f"发生意外错误，数据未被改动。详细信息已记录在 {where}", file=sys.stderr)
         return EXIT_INVALID
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so Python's exit flush does not fail on the closed pipe again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ cover months, and arrears. Money is Decimal with two places throughout."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -44,12 +45,20 @@ WAGE_CATEGORIES = {Category.EMPLOYED, Category.ANNUAL_SALARY, Category.SELF_EMPL
 FIXED_CATEGORIES = {Category.STUDENT, Category.UNEMPLOYED, Category.LOW_INCOME}
 
 
+_PLAIN_AMOUNT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
 def money(value: object, field: str = "金额") -> Decimal:
     """Text or Decimal → Decimal with two places; refuses floats, text, NaN and negatives."""
     if isinstance(value, float):
         raise DuesError(f"{field}不能用浮点数表示，请用文字金额")
+    if not isinstance(value, Decimal):
+        text = str(value).strip().replace(",", "").replace("，", "")
+        if not _PLAIN_AMOUNT.fullmatch(text):  # 1e4, 0x10, ٣ and the like are not amounts anyone writes
+            raise DuesError(f"{field}“{value}”不是有效的金额（应写成 48 或 48.00 这样的数字）")
+        value = text
     try:
-        amount = Decimal(str(value).strip().replace(",", "").replace("，", ""))
+        amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         raise DuesError(f"{field}“{value}”不是有效的金额") from None
     if not amount.is_finite():

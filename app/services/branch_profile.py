@@ -43,6 +43,7 @@ class BranchProfile:
     term_years_set: int | None  # None: the rule's default applies
     groups: tuple[GroupInfo, ...]
     committee: tuple[CommitteeSeat, ...]
+    started_on: dt.date | None = None  # first day the book is kept in BranchBook
 
     def term_years(self) -> int | None:
         if self.term_years_set:
@@ -58,7 +59,12 @@ class BranchProfile:
     def term_rule_source(self) -> str:
         if self.term_start is None:
             return ""
-        return load_rulebook().judging("committee_term", self.term_start)[0].source
+        rule, stands_in = load_rulebook().judging("committee_term", self.term_start)
+        if stands_in:
+            return (
+                f"{rule.source}（本届任期早于规则文件最早版本 {rule.effective_from:%Y-%m-%d}，按该版本计算）"
+            )
+        return rule.source
 
 
 def load_profile(ws: Workspace) -> BranchProfile:
@@ -99,6 +105,7 @@ def load_profile(ws: Workspace) -> BranchProfile:
         term_years_set=branch.term_years,
         groups=tuple(infos),
         committee=tuple(seats),
+        started_on=branch.started_on,
     )
 
 
@@ -124,9 +131,10 @@ def save_profile(
     is_village: bool,
     term_start: dt.date | None,
     term_years_set: int | None,
+    started_on: dt.date | None = None,
     actor: str = "书记",
 ) -> bool:
-    """True if anything changed."""
+    """True if anything changed. `started_on` None leaves the first day kept here as it is."""
     name, code = name.strip(), code.strip()
     if not name:
         raise UserError("支部名称不能为空")
@@ -134,6 +142,9 @@ def save_profile(
         raise UserError("支部代码不能为空")
     if term_start is not None and term_start > dt.date.today():
         raise UserError("本届任期开始日期不能晚于今天")
+    if term_start is not None and term_start.year < EARLIEST_YEAR:
+        raise UserError(f"本届任期开始日期 {term_start:%Y-%m-%d} 早于 {EARLIEST_YEAR} 年，请核对")
+    check_started_on(started_on)
     if term_years_set is not None and not 1 <= term_years_set <= 5:
         raise UserError("任期年限应在 1 至 5 年之间")
     profile = load_profile(ws)
@@ -150,10 +161,47 @@ def save_profile(
                     "is_village": is_village,
                     "term_start": term_start,
                     "term_years": term_years_set,
+                    "started_on": started_on if started_on is not None else profile.started_on,
                 },
             )
             is not None
         )
+
+
+EARLIEST_YEAR = 1921
+
+
+def check_started_on(day: dt.date | None, today: dt.date | None = None) -> None:
+    if day is None:
+        return
+    if day > (today or dt.date.today()):
+        raise UserError(f"开始使用日期 {day:%Y-%m-%d} 晚于今天")
+    if day.year < EARLIEST_YEAR:
+        raise UserError(f"开始使用日期 {day:%Y-%m-%d} 早于 {EARLIEST_YEAR} 年，请核对")
+
+
+def change_profile(
+    ws: Workspace,
+    *,
+    started_on: dt.date | None = None,
+    term_start: dt.date | None = None,
+    term_years_set: int | None = None,
+    actor: str = "书记",
+) -> bool:
+    """`profile set`: change only what is given, keep the rest."""
+    profile = load_profile(ws)
+    return save_profile(
+        ws,
+        name=profile.name,
+        code=profile.code,
+        org_class=profile.org_class,
+        higher_committee=profile.higher_committee,
+        is_village=profile.is_village,
+        term_start=term_start if term_start is not None else profile.term_start,
+        term_years_set=term_years_set if term_years_set is not None else profile.term_years_set,
+        started_on=started_on,
+        actor=actor,
+    )
 
 
 def add_group(ws: Workspace, name: str, actor: str = "书记") -> str:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from app.domain.compliance import SEVERITY_LABELS
 from app.domain.members import CATEGORY_LABELS, STATUS_LABELS, Category, Status
 from app.domain.periods import Period, PeriodKind
 from app.io.rules import load_rulebook
@@ -59,6 +60,7 @@ class _Reported:
     violations: int
     warnings: int
     findings: str
+    not_entered: int
 
 
 def _reported(ws: Workspace, period: Period) -> dict[str, list[_Reported]]:
@@ -67,7 +69,7 @@ def _reported(ws: Workspace, period: Period) -> dict[str, list[_Reported]]:
     with ws.read() as conn:
         rows = conn.exec_driver_sql(
             "SELECT branch_code, period, sequence, created_at, members, entries, dues_due, dues_collected, "
-            f"violations, warnings, findings FROM branch_period WHERE period IN ({marks})",
+            f"violations, warnings, findings, not_entered FROM branch_period WHERE period IN ({marks})",
             tuple(codes),
         ).all()
     out: dict[str, list[_Reported]] = {}
@@ -76,6 +78,7 @@ def _reported(ws: Workspace, period: Period) -> dict[str, list[_Reported]]:
             _Reported(
                 Period.parse(r.period), r.sequence, r.created_at, r.members, r.entries,
                 Decimal(r.dues_due), Decimal(r.dues_collected), r.violations, r.warnings, r.findings,
+                r.not_entered or 0,
             )
         )  # fmt: skip
     return out
@@ -117,6 +120,7 @@ class SummaryRow:
     dues_collected: Decimal
     violations: int
     warnings: int
+    not_entered: int  # 未录入: periods before the branch kept its book in BranchBook, shown apart
     sequences: tuple[int, ...]
     gaps: tuple[int, ...]
     findings: tuple[dict[str, Any], ...]
@@ -138,6 +142,7 @@ class SummaryRow:
             "findings": self.violations + self.warnings,
             "violations": self.violations,
             "warnings": self.warnings,
+            "not_entered": self.not_entered,
             "packages": list(self.sequences),
             "gaps": list(self.gaps),
         }
@@ -197,6 +202,7 @@ def summary(ws: Workspace, period: Period, today: dt.date | None = None) -> list
                 dues_collected=sum((r.dues_collected for r in chosen), ZERO),
                 violations=sum(r.violations for r in chosen),
                 warnings=sum(r.warnings for r in chosen),
+                not_entered=sum(r.not_entered for r in chosen),
                 sequences=tuple(sorted({r.sequence for r in covering})),
                 gaps=gaps_of(seqs.get(branch.code, set())),
                 findings=tuple(findings),
@@ -448,7 +454,7 @@ def export_summary(ws: Workspace, period: Period, target: Path, today: dt.date |
         [
             r.code, r.name, r.class_label, r.pass_mark, r.advanced_mark, yes[r.received], yes[r.verified],
             yes[r.late], r.members, r.entries, r.dues_due, r.dues_collected, r.violations, r.warnings,
-            "、".join(map(str, r.gaps)),
+            r.not_entered, "、".join(map(str, r.gaps)),
         ]
         for r in rows
     ]  # fmt: skip
@@ -461,7 +467,7 @@ def export_summary(ws: Workspace, period: Period, target: Path, today: dt.date |
         [
             r.code,
             r.name,
-            "违规" if f.get("severity") == "violation" else "提醒",
+            SEVERITY_LABELS.get(f.get("severity"), "提醒"),
             f.get("subject", ""),
             f.get("message", ""),
         ]
@@ -476,7 +482,7 @@ def export_summary(ws: Workspace, period: Period, target: Path, today: dt.date |
                     "汇总",
                     f"{period.label()}各支部上报汇总",
                     ["支部代码", "支部名称", "类别", "达标分", "先进分", "已收到", "已核验", "逾期", "党员人数",
-                     "记录条数", "应交党费", "实交党费", "违规", "提醒", "序号缺口"],
+                     "记录条数", "应交党费", "实交党费", "违规", "提醒", "未录入", "序号缺口"],
                     summary_rows,
                 ),
                 (

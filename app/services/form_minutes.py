@@ -30,6 +30,7 @@ from app.domain.periods import chinese_date
 from app.io.pdf.entry_block import Block, Field
 from app.io.pdf.layout import PageSetup, Story
 from app.io.pdf.minutes_form import MinutesSheet, layout_minutes
+from app.services.compliance import book_began
 from app.services.errors import UserError
 from app.services.printing import FORM_TITLES, DataStamp, PrintRequest, default_period
 from app.services.records import (
@@ -57,6 +58,7 @@ class Book:
     members: Mapping[str, str]  # uuid → name, for everyone ever in the branch
     hashes: Mapping[str, str]  # entry or correction uuid → hash of its newest journal entry
     ordinals: Mapping[str, str]  # entry uuid → 「2026年第3次支部委员会」
+    counted_from: Mapping[int, dt.date]  # the year the book began mid-year → its first day
 
     def member(self, uuid: str | None) -> str:
         return self.members.get(uuid or "", DELETED)
@@ -73,7 +75,8 @@ class Book:
 
 
 def ordinals(views: Sequence[RecordView], group_names: Mapping[str, str]) -> dict[str, str]:
-    """Each entry's number among the entries of its type in its calendar year (党小组会: of its group)."""
+    """Each entry's number among the entries of its type in its calendar year (党小组会: of its group), as the
+    book knows them (counted_from says when that count began mid-year)."""
     counts: dict[tuple[EntryType, int, str | None], int] = {}
     out = {}
     ordered = sorted(views, key=lambda v: (v.draft.date, v.draft.start or dt.time.min))  # stable
@@ -87,12 +90,30 @@ def ordinals(views: Sequence[RecordView], group_names: Mapping[str, str]) -> dic
     return out
 
 
+def counted_from(views: Sequence[RecordView], began: dt.date) -> dict[int, dt.date]:
+    """Years whose count starts after 1 January because the book began then: year → first day counted."""
+    first = min([began, *(v.draft.date for v in views)])
+    return {first.year: first} if first > dt.date(first.year, 1, 1) else {}
+
+
+def ordinal_text(book: Book, uuid: str, year: int) -> str:
+    """The 次数 field: the ordinal, and why it is low when the book began mid-year."""
+    text = book.ordinals.get(uuid, "")
+    start = book.counted_from.get(year)
+    if text and start is not None:
+        text += f"（本记录本自{chinese_date(start)}起记录，次数自该日起计）"
+    return text
+
+
 def load_book(ws: Workspace) -> Book:
     views, source = load_records_with_roster(ws)
     with ws.read() as conn:
         hashes = latest_hashes(conn, ("entry", "correction"))
     members = {m.uuid: m.name for m in source.members}
-    return Book(views, source, members, hashes, ordinals(views, source.group_names))
+    began = book_began(ws, views)
+    return Book(
+        views, source, members, hashes, ordinals(views, source.group_names), counted_from(views, began)
+    )
 
 
 # ---- one field as text ------------------------------------------------------------------------
@@ -203,7 +224,7 @@ def entry_fields(
     label = ENTRY_TYPE_LABELS[d.type]
     fields = [
         Field("会议名称", d.title.strip() or label),
-        Field("次　　数", book.ordinals.get(uuid, "")),
+        Field("次　　数", ordinal_text(book, uuid, d.date.year)),
         Field("类　　型", label),
         Field("时　　间", time_text(d)),
         Field("地　　点", value("place")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from app.domain.members import STATUS_LABELS, Status
+from app.domain.membership import FULL_ON_UNKNOWN
 from app.domain.periods import chinese_date
 from app.io.pdf.roster_form import RosterSheet, roster_story
 from app.services.printing import FORM_TITLES, DataStamp, Layout, PrintRequest
@@ -49,6 +50,8 @@ def build(ws: Workspace, request: PrintRequest, stamp: DataStamp, today: dt.date
         values = sheet_values(m.draft)
         status = m.standing.status or m.draft.status
         values["status"] = STATUS_LABELS[status]  # the status on that day, not today's
+        if not m.full_on_known:
+            values["full_on"] = FULL_ON_UNKNOWN
         counts[status] += 1
         women += m.draft.gender == "女"
         rows.append([str(values[k]) for k in _KEYS])

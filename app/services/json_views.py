@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.domain.members import MemberDraft
+from app.domain.members import MemberDraft, posts_text
 from app.domain.partial_date import PartialDate
 
 
@@ -23,7 +23,7 @@ def member_json(uuid: str, draft: MemberDraft) -> dict[str, Any]:
         "education": draft.education,
         "status": draft.status.value,
         "category": draft.category.value if draft.category else None,
-        "post": draft.post.value if draft.post else None,
+        "post": posts_text(draft.posts) or None,
         "joined_on": _iso(draft.joined_on),
         "full_on": _iso(draft.full_on),
         "group": draft.group or None,
@@ -36,6 +36,18 @@ def member_json(uuid: str, draft: MemberDraft) -> dict[str, Any]:
         "mobile_to": draft.mobile_to or None,
         "note": draft.note,
     }
+
+
+def roster_member_json(view: Any) -> dict[str, Any]:
+    """`roster list --json`: the member as entered, with their standing on the day asked about."""
+    row = member_json(view.uuid, view.draft)
+    row["status"] = view.standing.status.value if view.standing.status else row["status"]
+    row["in_branch_from"] = view.draft.in_branch_from.isoformat() if view.draft.in_branch_from else None
+    row["full_on_known"] = view.full_on_known
+    row["voting"] = view.voting
+    presumed = view.presumed_full_on
+    row["full_on_presumed"] = presumed.isoformat() if presumed else None
+    return row
 
 
 def record_json(view: Any, group_names: dict[str, str]) -> dict[str, Any]:
@@ -52,6 +64,9 @@ def record_json(view: Any, group_names: dict[str, str]) -> dict[str, Any]:
             "type_label": view.type_label,
             "group": group_names.get(d.group_uuid) if d.group_uuid else None,
             "expected": len(facts.attendance.expected),
+            "roll_fixed": d.expected is not None,
+            "roster_changed": getattr(view, "drift", None) is not None,
+            "rule_note": facts.rule_note or None,
             "present": len(facts.attendance.present),
             "absent": len(facts.attendance.absent),
             "entitled_voters": facts.attendance.entitled_voters,

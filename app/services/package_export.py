@@ -224,9 +224,16 @@ def package_data(ws: Workspace, period: Period, last_head: str | None, today: dt
 
 def preview_counts(ws: Workspace, period: Period, today: dt.date | None = None) -> dict[str, int]:
     """What the next package for `period` would carry, as export_package would count it."""
+    return preview_package(ws, period, today)[0]
+
+
+def preview_package(
+    ws: Workspace, period: Period, today: dt.date | None = None
+) -> tuple[dict[str, int], list[dict[str, Any]]]:
+    """The counts and the findings the next package for `period` would carry (the 上报 page lists them)."""
     past = history(ws)
     data = package_data(ws, period, past[-1].journal_head if past else None, today or dt.date.today())
-    return counts_of(data)
+    return counts_of(data), list(data["data/findings.json"])
 
 
 def counts_of(data: dict[str, Any]) -> dict[str, int]:

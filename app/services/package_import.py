@@ -428,14 +428,17 @@ def _write(
         [(code, r.kind, r.uuid, r.day, r.sha256, seq, r.payload) for r in parsed.records],
     )
     violations = sum(1 for f in parsed.findings if f.get("severity") == "violation")
-    warnings = len(parsed.findings) - violations
+    not_entered = sum(1 for f in parsed.findings if f.get("severity") == "not_entered")
+    warnings = len(parsed.findings) - violations - not_entered
     findings_json = canonical_json(parsed.findings)
     conn.exec_driver_sql(
         "INSERT OR REPLACE INTO branch_period (branch_code, period, sequence, created_at, members, entries, "
-        "dues_due, dues_collected, violations, warnings, findings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "dues_due, dues_collected, violations, warnings, findings, not_entered) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (code, p.code(), seq, m.created_at, len(parsed.members), m.counts.get("entries", 0),
-             f"{parsed.dues_due:.2f}", f"{parsed.dues_collected:.2f}", violations, warnings, findings_json)
+             f"{parsed.dues_due:.2f}", f"{parsed.dues_collected:.2f}", violations, warnings, findings_json,
+             not_entered)
             for p in parsed.periods
         ],
     )  # fmt: skip

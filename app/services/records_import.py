@@ -21,7 +21,7 @@ from app.domain.entry_checks import check_entry
 from app.domain.problems import Problem, Severity
 from app.services.errors import UserError
 from app.services.records import locked_periods, write_entries
-from app.services.roster_on_day import RosterSource
+from app.services.roster_on_day import MemberRefs, RosterSource
 from app.storage import repositories as repo
 from app.storage.workspace import Workspace
 
@@ -36,34 +36,6 @@ class EntryProblem:
     def __str__(self) -> str:
         kind = "错误" if self.problem.severity is Severity.ERROR else "提醒"
         return f"{kind}：第{self.index}条「{self.problem.field}」{self.problem.message}"
-
-
-class _Refs:
-    """Members named by name (unique in the branch), ID number or uuid; groups by name."""
-
-    def __init__(self, source: RosterSource) -> None:
-        self.by_uuid = {m.uuid: m.uuid for m in source.members}
-        self.by_id = {m.id_number: m.uuid for m in source.members if m.id_number}
-        names: dict[str, list[str]] = {}
-        for m in source.members:
-            names.setdefault(m.name, []).append(m.uuid)
-        self.by_name = names
-        self.groups = {name: uuid for uuid, name in source.group_names.items()}
-
-    def member(self, ref: object) -> str:
-        if not isinstance(ref, str) or not ref.strip():
-            raise ValueError("应写党员的姓名、身份证号或 uuid")
-        ref = ref.strip()
-        if ref in self.by_uuid:
-            return ref
-        if ref.upper() in self.by_id:
-            return self.by_id[ref.upper()]
-        matches = self.by_name.get(ref, [])
-        if len(matches) == 1:
-            return matches[0]
-        if len(matches) > 1:
-            raise ValueError(f"支部里有 {len(matches)} 人叫“{ref}”，请改用身份证号")
-        raise ValueError(f"找不到党员“{ref}”")
 
 
 def _date(value: object) -> dt.date:
@@ -100,10 +72,53 @@ def _text_list(value: object) -> tuple[str, ...]:
     return tuple(v.strip() for v in value if v.strip())
 
 
-def _parse_entry(item: object, refs: _Refs, add: Any) -> EntryDraft | None:
+ENTRY_KEYS = (
+    "type",
+    "date",
+    "start",
+    "end",
+    "title",
+    "place",
+    "host",
+    "recorder",
+    "group",
+    "makeup_of",
+    "topics",
+    "agenda",
+    "minutes",
+    "summary",
+    "absent",
+    "nonvoting",
+    "resolutions",
+    "grades",
+    "participants",
+)
+ABSENCE_KEYS = ("member", "reason", "text", "written_opinion")
+RESOLUTION_KEYS = (
+    "text",
+    "yes",
+    "no",
+    "abstain",
+    "written_yes",
+    "written_no",
+    "written_abstain",
+    "kind",
+    "candidate",
+)
+
+
+def _unknown_keys(item: dict[str, Any], known: tuple[str, ...], where: str, add: Any) -> None:
+    """A misspelt key ("absence" for "absent") would silently drop data: refuse it by name."""
+    for key in item:
+        if key not in known:
+            add(where, f"不认识的字段“{key}”（可用的字段：{'、'.join(known)}）")
+
+
+def _parse_entry(item: object, refs: MemberRefs, add: Any) -> EntryDraft | None:
     if not isinstance(item, dict):
         add("整条", "应为一个对象 {…}")
         return None
+    _unknown_keys(item, ENTRY_KEYS, "整条", add)
     fields: dict[str, Any] = {}
 
     def take(key: str, label: str, parse: Any) -> None:
@@ -144,6 +159,7 @@ def _parse_entry(item: object, refs: _Refs, add: Any) -> EntryDraft | None:
         try:
             if not isinstance(a, dict):
                 raise ValueError('每个缺席人员应写成 {"member": …, "reason": …}')
+            _unknown_keys(a, ABSENCE_KEYS, "absent", add)
             reason = AbsenceReason(a.get("reason", ""))
         except ValueError as exc:
             message = (
@@ -191,8 +207,13 @@ def _parse_entry(item: object, refs: _Refs, add: Any) -> EntryDraft | None:
         if not isinstance(r, dict):
             add(label, "应为一个对象")
             continue
+        _unknown_keys(r, RESOLUTION_KEYS, label, add)
         try:
             kind = ResolutionKind(r.get("kind", "general"))
+        except ValueError:
+            add(label, f"表决类型应为 {'、'.join(k.value for k in ResolutionKind)} 之一：{r.get('kind')!r}")
+            continue
+        try:
             candidate = refs.member(r["candidate"]) if r.get("candidate") else None
             recorded = any(k in r for k in ("yes", "no", "abstain"))
             resolutions.append(
@@ -228,8 +249,10 @@ def read_entries_file(path: Path) -> list[object]:
     except UnicodeDecodeError:
         raise UserError(f"“{path.name}”不是 UTF-8 编码的文本文件") from None
     except json.JSONDecodeError as exc:
+        # The parser's own words are English; the place is what a secretary needs.
         raise UserError(
-            f"“{path.name}”第 {exc.lineno} 行第 {exc.colno} 列 JSON 格式错误：{exc.msg}"
+            f"“{path.name}”第 {exc.lineno} 行第 {exc.colno} 列附近 JSON 格式有误"
+            "（常见原因：缺少或多了逗号、引号、括号）"
         ) from None
     if not isinstance(data, list):
         raise UserError(f"“{path.name}”应为记录的列表 [ {{…}}, … ]")
@@ -243,7 +266,7 @@ def plan_records_import(
     with ws.read() as conn:
         source = RosterSource.load(conn)
         existing = {r.uuid for r in repo.entry_rows(conn)}
-    refs = _Refs(source)
+    refs = MemberRefs(source)
     drafts: list[EntryDraft] = []
     problems: list[EntryProblem] = []
     for index, item in enumerate(items, start=1):

@@ -312,7 +312,7 @@ def plan_roster_import(
                 PlannedRow(sheet_row.row, name, draft, problems, Action.NEW, dues_paid_through=paid_through)
             )
             continue
-        if "in_branch_from" not in sheet.columns:
+        if draft.in_branch_from is None:  # a blank cell does not move the day they came
             draft = replace(draft, in_branch_from=existing.draft.in_branch_from)
         if "post" not in sheet.columns:
             draft = replace(draft, post=existing.draft.post, other_posts=existing.draft.other_posts)

@@ -124,3 +124,31 @@ class RosterSource:
         """The first day of the member's stay in the branch that includes `day` (today by default)."""
         start = current_stay_start(self.timelines.get(uuid, ()), day or dt.date.today())
         return None if start == dt.date.min else start
+
+
+class MemberRefs:
+    """Members named by name (unique in the branch), ID number or uuid; groups by name."""
+
+    def __init__(self, source: RosterSource) -> None:
+        self.by_uuid = {m.uuid: m.uuid for m in source.members}
+        self.by_id = {m.id_number: m.uuid for m in source.members if m.id_number}
+        names: dict[str, list[str]] = {}
+        for m in source.members:
+            names.setdefault(m.name, []).append(m.uuid)
+        self.by_name = names
+        self.groups = {name: uuid for uuid, name in source.group_names.items()}
+
+    def member(self, ref: object) -> str:
+        if not isinstance(ref, str) or not ref.strip():
+            raise ValueError("应写党员的姓名、身份证号或 uuid")
+        ref = ref.strip()
+        if ref in self.by_uuid:
+            return ref
+        if ref.upper() in self.by_id:
+            return self.by_id[ref.upper()]
+        matches = self.by_name.get(ref, [])
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise ValueError(f"支部里有 {len(matches)} 人叫“{ref}”，请改用身份证号")
+        raise ValueError(f"找不到党员“{ref}”")

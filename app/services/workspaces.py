@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import uuid as uuid_mod
@@ -11,6 +12,7 @@ from pathlib import Path
 import platformdirs
 
 from app.domain.branch import BranchClass
+from app.services.branch_profile import check_started_on
 from app.services.errors import UserError
 from app.storage.backups import backup_if_changed
 from app.storage.lock import WorkspaceLocked
@@ -69,7 +71,23 @@ def open_existing(path: Path) -> Workspace:
         backup_if_changed(ws)
     except OSError as exc:  # a full disk must not stop the secretary from working
         log.warning("backup at open failed: %s", exc)
+    if ws.kind is WorkspaceKind.BRANCH:
+        try:
+            upgrade_branch_data(ws)
+        except BaseException:
+            ws.close()
+            raise
     return ws
+
+
+def upgrade_branch_data(ws: Workspace) -> None:
+    """Data a newer version keeps that older ones did not: entries saved before rolls were kept get the roll
+    the roster gives them, once and journaled (after the backup above, so the old state stays on file)."""
+    from app.services.records import fix_unsaved_rolls
+
+    fixed = fix_unsaved_rolls(ws)
+    if fixed:
+        log.info("kept the roll of %d entries saved by an older version", fixed)
 
 
 def close(ws: Workspace) -> None:
@@ -87,9 +105,12 @@ def create_branch(
     code: str,
     org_class: BranchClass | None = None,
     higher_committee: str = "",
+    started_on: dt.date | None = None,
     actor: str = "书记",
 ) -> Workspace:
+    """A new branch workspace. `started_on`: the first day its book is kept here (before it: 未录入)."""
     name, code = name.strip(), code.strip()
+    check_started_on(started_on)
     if not name:
         raise UserError("请填写支部名称")
     if not code:
@@ -111,6 +132,7 @@ def create_branch(
                     "is_village": False,
                     "term_start": None,
                     "term_years": None,
+                    "started_on": started_on,
                 }
             ],
         )

@@ -55,6 +55,18 @@ class BranchProfileTab(QWidget):
         self.term_start.setDisplayFormat("yyyy年M月d日")
         self.term_start.setMaximumDate(to_qdate(dt.date.today()))
         self.term_unknown = QCheckBox("未填")
+        self.started_on = QDateEdit()
+        self.started_on.setCalendarPopup(True)
+        self.started_on.setDisplayFormat("yyyy年M月d日")
+        self.started_on.setMaximumDate(to_qdate(dt.date.today()))
+        self.started_unknown = QCheckBox("未设")
+        started_row = QHBoxLayout()
+        started_row.addWidget(self.started_on)
+        started_row.addWidget(self.started_unknown)
+        started_row.addStretch(1)
+        started_hint = QLabel("此日之前的会议和党费没有在本软件中记录：检查时显示为“未录入”，不算违规。")
+        started_hint.setWordWrap(True)
+        set_role(started_hint, "hint")
         start_row = QHBoxLayout()
         start_row.addWidget(self.term_start)
         start_row.addWidget(self.term_unknown)
@@ -80,6 +92,8 @@ class BranchProfileTab(QWidget):
         form.addRow("支部类别：", self.org_class)
         form.addRow("上级党委：", self.higher_committee)
         form.addRow("", self.is_village)
+        form.addRow("开始使用日期：", started_row)
+        form.addRow("", started_hint)
         form.addRow("本届支委会任期开始：", start_row)
         form.addRow("任期年限：", self.term_years)
         form.addRow("", self.term_rule)
@@ -142,6 +156,7 @@ class BranchProfileTab(QWidget):
         ):
             signal.connect(self._update_term)
         self.term_unknown.toggled.connect(lambda unknown: self.term_start.setEnabled(not unknown))
+        self.started_unknown.toggled.connect(lambda unknown: self.started_on.setEnabled(not unknown))
         self.add_group_button.clicked.connect(self.add_group)
         self.rename_group_button.clicked.connect(self.rename_group)
         self.delete_group_button.clicked.connect(self.delete_group)
@@ -179,6 +194,7 @@ class BranchProfileTab(QWidget):
             self.is_village.isChecked(),
             self._term_start(),
             self.term_years.currentData(),
+            self._started_on(),
         ) != (
             p.name,
             p.code,
@@ -187,6 +203,7 @@ class BranchProfileTab(QWidget):
             p.is_village,
             p.term_start,
             p.term_years_set,
+            p.started_on,
         )
 
     def _fill_form(self, profile: BranchProfile) -> None:
@@ -198,6 +215,10 @@ class BranchProfileTab(QWidget):
         self.term_unknown.setChecked(profile.term_start is None)
         self.term_start.setDate(to_qdate(profile.term_start or dt.date.today()))
         self.term_years.setCurrentIndex(profile.term_years_set or 0)
+        self.started_unknown.setChecked(profile.started_on is None)
+        self.started_on.setDate(to_qdate(profile.started_on or dt.date.today()))
+        self.started_on.setEnabled(profile.started_on is not None)
+        self.started_unknown.setVisible(profile.started_on is None)  # once set, it is changed, not unset
 
     def edited_profile(self) -> BranchProfile | None:
         """The loaded profile with the term fields as currently edited, to preview the term."""
@@ -209,6 +230,9 @@ class BranchProfileTab(QWidget):
             term_start=self._term_start(),
             term_years_set=self.term_years.currentData(),
         )
+
+    def _started_on(self) -> dt.date | None:
+        return None if self.started_unknown.isChecked() else self.started_on.date().toPython()
 
     def _term_start(self) -> dt.date | None:
         if self.term_unknown.isChecked():
@@ -252,6 +276,7 @@ class BranchProfileTab(QWidget):
                 is_village=self.is_village.isChecked(),
                 term_start=self._term_start(),
                 term_years_set=self.term_years.currentData(),
+                started_on=self._started_on(),
             )
         except UserError as exc:
             show_message(self.saved, str(exc), "error")

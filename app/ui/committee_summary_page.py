@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from app.domain.compliance import SEVERITY_LABELS
 from app.domain.periods import Period
 from app.services import committee_reports
 from app.services.committee_reports import CELL_LABELS, MatrixRow, SummaryRow
@@ -51,6 +52,7 @@ SUMMARY_COLUMNS = (
     Column("实交党费", 5, numeric=True),
     Column("违规", 2.5, numeric=True, tip="按规定检查得出的违规项"),
     Column("提醒", 2.5, numeric=True, tip="需要注意但不算违规的事项"),
+    Column("未录入", 3, numeric=True, tip="支部开始使用本软件之前的期间，没有记录可查，不算违规"),
     Column("上报包", 3.5, tip="覆盖本期的上报包序号"),
     Column("序号缺口", 5, tip="该支部还有哪些序号的上报包没有收到"),
 )
@@ -109,6 +111,7 @@ def summary_row(r: SummaryRow) -> Row:
             f"{r.dues_collected:,.2f}" if reported else "",
             str(r.violations) if reported else "",
             str(r.warnings) if reported else "",
+            str(r.not_entered) if reported else "",
             "、".join(map(str, r.sequences)),
             gaps_text(r.gaps),
         ),
@@ -251,7 +254,7 @@ class CommitteeSummaryPage(Page):
                 (
                     r.code,
                     r.name,
-                    "违规" if f.get("severity") == "violation" else "提醒",
+                    SEVERITY_LABELS.get(str(f.get("severity")), "提醒"),
                     str(f.get("subject", "")),
                     str(f.get("message", "")),
                 ),

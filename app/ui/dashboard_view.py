@@ -26,7 +26,13 @@ from app.services.compliance import OpenMakeup
 from app.ui.form_fields import set_role
 
 NO_TEAM = "（未填班组）"
-ROLE = {DueStatus.DONE: "ok", DueStatus.DUE: "warning", DueStatus.OVERDUE: "error", DueStatus.NOT_YET: "hint"}
+ROLE = {
+    DueStatus.DONE: "ok",
+    DueStatus.DUE: "warning",
+    DueStatus.OVERDUE: "error",
+    DueStatus.NOT_YET: "hint",
+    DueStatus.NOT_ENTERED: "hint",
+}
 
 
 def deadline_text(deadline: dt.date, today: dt.date) -> str:
@@ -43,7 +49,7 @@ def obligation_text(item: Obligation, today: dt.date) -> str:
     status = DUE_LABELS[item.status]
     if item.status is DueStatus.DONE:
         text = f"✓ {item.what}　{status}"
-    elif item.status is DueStatus.NOT_YET:
+    elif item.status in (DueStatus.NOT_YET, DueStatus.NOT_ENTERED):
         text = f"○ {item.what}　{status}"
     else:
         mark = "⚠" if item.status is DueStatus.OVERDUE else "●"

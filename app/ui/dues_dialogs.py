@@ -29,7 +29,7 @@ from app.domain.dues import (
     Deductions,
 )
 from app.domain.periods import month_code, month_label
-from app.services import dues
+from app.services import dues, dues_opening
 from app.services.errors import UserError
 from app.ui.dues_forms import (
     amount_field,
@@ -374,6 +374,59 @@ class AdjustmentDialog(QDialog):
                 self.approval.text().strip(),
                 self.amount.text().strip() if reduce else "0",
             )
+        except UserError as exc:
+            show_message(self.general, str(exc))
+            return
+        self.accept()
+        self.session.notify_changed()
+
+
+class OpeningDialog(QDialog):
+    """党费交至 when the branch started keeping dues here: earlier months are settled, not arrears."""
+
+    def __init__(
+        self,
+        session: Session,
+        members: list[RosterEntry],
+        selected: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle("启用时党费交至")
+        self.member = member_combo(members, selected)
+        self.month = month_field(current_month() - 1)
+        self.box = FieldBox(self.month)
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.addRow("党员：", self.member)
+        form.addRow("党费交至：", self.box)
+        self.general = message_label("error", self)
+        buttons, self.save_button, self.cancel_button = ok_cancel(self, "保存")
+        buttons.accepted.connect(self.save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            _hint(
+                "开始用本软件记党费时，这名党员的党费已经交到哪个月（见原来的党费收缴登记表）。"
+                "此前的月份不算欠交，也不算补交。"
+            )
+        )
+        layout.addLayout(form)
+        layout.addWidget(self.general)
+        layout.addWidget(buttons)
+        chain_tabs([self.member, self.month, self.save_button, self.cancel_button])
+        fit_height(self, 480)
+
+    def save(self) -> None:
+        try:
+            month = read_month(self.month.text())
+        except ValueError as exc:
+            self.box.set_problems([str(exc)], [])
+            self.month.setFocus()
+            return
+        self.box.set_problems([], [])
+        try:
+            dues_opening.set_opening(self.session.ws, self.member.currentData(), month_code(month))
         except UserError as exc:
             show_message(self.general, str(exc))
             return

@@ -25,7 +25,14 @@ from app.domain.periods import month_code, month_label
 from app.services import dues, roster
 from app.services.dues import DuesBook
 from app.ui.dues_base_dialog import BaseDialog
-from app.ui.dues_dialogs import AdjustmentDialog, PayAllDialog, PolicyDialog, RemittanceDialog, policy_summary
+from app.ui.dues_dialogs import (
+    AdjustmentDialog,
+    OpeningDialog,
+    PayAllDialog,
+    PolicyDialog,
+    RemittanceDialog,
+    policy_summary,
+)
 from app.ui.dues_forms import current_month
 from app.ui.dues_model import (
     COL,
@@ -117,10 +124,14 @@ class DuesPage(Page):
         self.policy_label = QLabel()
         set_role(self.policy_label, "hint")
         self.policy_button = action_button("修改…", "按上级党委的要求选择基数的核定办法和“税后”的扣除项目")
+        self.opening_button = action_button(
+            "启用时党费交至…", "开始用本软件时党员的党费已交到哪个月：此前的月份不算欠交"
+        )
         policy_row = QHBoxLayout()
         policy_row.addWidget(self.policy_label)
         policy_row.addWidget(self.policy_button)
         policy_row.addStretch(1)
+        policy_row.addWidget(self.opening_button)
 
         self.table = OpenableTableView()
         self.table.setModel(self.model)
@@ -187,6 +198,7 @@ class DuesPage(Page):
         self.pay_all_button.clicked.connect(self.pay_all)
         self.adjust_button.clicked.connect(self.add_adjustment)
         self.remit_button.clicked.connect(self.add_remittance)
+        self.opening_button.clicked.connect(self.set_opening)
         self.summary.remit_requested.connect(self.add_remittance)
         self.policy_button.clicked.connect(self.change_policy)
         self.table.doubleClicked.connect(self._double_clicked)
@@ -204,14 +216,16 @@ class DuesPage(Page):
         keep = self.selected_uuid()
         current = current_month()
         year = self.selected_year()
-        if year * 12 + 11 < current:  # a past year: as it stood at its end
-            at, horizon = year * 12 + 11, None
+        if year * 12 + 11 < current:  # a past year: as it stood when it ended (December owed too)
+            at, horizon = year * 12 + 12, year * 12 + 11
         else:
             at, horizon = current, (year * 12 + 11 if year > current // 12 else None)
         ws = self.session.ws
         self.book = book = dues.load_dues(ws, at, horizon)
         entries = [RosterEntry(v.uuid, v.name, v.draft.category) for v in roster.load_roster(ws)]
-        self.model.set_rows(build_rows(book, entries, year, current), book.flag_months, month_label(at))
+        self.model.set_rows(
+            build_rows(book, entries, year, current), book.flag_months, month_label(min(at, year * 12 + 11))
+        )
         self.flag_legend.setText(f"未交月数标红：{flag_text(book.flag_months)}")
         self.policy_label.setText(policy_summary(book.timing, book.deductions))
         self._fill_years(book, year)
@@ -278,7 +292,13 @@ class DuesPage(Page):
 
     def _update_buttons(self) -> None:
         has_members = bool(self.model.rows())
-        for button in (self.base_button, self.pay_button, self.pay_all_button, self.adjust_button):
+        for button in (
+            self.base_button,
+            self.pay_button,
+            self.pay_all_button,
+            self.adjust_button,
+            self.opening_button,
+        ):
             button.setEnabled(has_members)
 
     def selected_row(self) -> DuesRow | None:
@@ -361,6 +381,14 @@ class DuesPage(Page):
         dialog = AdjustmentDialog(self.session, self.member_entries(), self.selected_uuid(), self)
         if dialog.exec() == AdjustmentDialog.DialogCode.Accepted:
             self.status_message.emit(f"已记录“{dialog.member.currentText()}”的党费减免")
+
+    def set_opening(self) -> OpeningDialog:
+        dialog = OpeningDialog(self.session, self.member_entries(), self.selected_uuid(), self)
+        dialog.accepted.connect(
+            lambda: self.status_message.emit(f"已登记“{dialog.member.currentText()}”启用时的党费交至月份")
+        )
+        dialog.open()
+        return dialog
 
     def add_remittance(self) -> None:
         dialog = RemittanceDialog(self.session, self.selected_year(), self)

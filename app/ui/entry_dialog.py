@@ -13,7 +13,7 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -41,6 +41,7 @@ from app.domain.entries import (
     EntryDraft,
     EntryType,
     ResolutionKind,
+    RosterMember,
     expected_members,
 )
 from app.domain.entry_checks import check_entry
@@ -473,7 +474,14 @@ class EntryDialog(QDialog):
             makeup_of=self.makeup_combo.currentData() if t is EntryType.MAKEUP else None,
             title=self.title_edit.text().strip(),
         )
-        return draft, unreadable
+        return replace(draft, expected=self._kept_roll(draft)), unreadable
+
+    def _kept_roll(self, draft: EntryDraft) -> tuple[RosterMember, ...] | None:
+        """A saved entry keeps the roll it was saved with, unless what decides the roll was changed here."""
+        initial = self._initial_draft
+        if initial.expected is not None and initial.roll_key() == draft.roll_key():
+            return initial.expected
+        return None
 
     def _texts(self) -> dict[str, str]:
         """What was typed, field by field (the keys of defaults in self._auto)."""
@@ -595,7 +603,11 @@ class EntryDialog(QDialog):
                 chosen = choice.open  # one absentee: surely that one
             self.checklist.set_participants(members, chosen, choice.notes if choice else {})
         else:
-            expected = expected_members(EntryDraft(t, day, group_uuid=self.group_combo.currentData()), roster)
+            key_draft = EntryDraft(
+                t, day, group_uuid=self.group_combo.currentData() if t is EntryType.GROUP_MEETING else None
+            )
+            key_draft = replace(key_draft, expected=self._kept_roll(key_draft))
+            expected = expected_members(key_draft, roster)
             absences = initial.absences if first else self.checklist.absences() if was_attendance else ()
             self.checklist.set_attendance(expected, absences)
         if t is EntryType.MEMBER_REVIEW:

@@ -68,6 +68,10 @@ class HomePage(Page):
         self.overdue.setWordWrap(True)
         set_role(self.overdue, "error")
         self.overdue.hide()
+        self.not_entered = QLabel()
+        self.not_entered.setWordWrap(True)
+        set_role(self.not_entered, "hint")
+        self.not_entered.hide()
         self.loading = QLabel("正在统计本期应开的会…")
         set_role(self.loading, "hint")
         self.month = ObligationBox("本月")
@@ -92,6 +96,7 @@ class HomePage(Page):
         left = QVBoxLayout()
         left.setSpacing(10)
         left.addWidget(self.overdue)
+        left.addWidget(self.not_entered)
         left.addWidget(self.loading)
         for box in (self.month, self.quarter, self.year):
             left.addWidget(box)
@@ -222,6 +227,13 @@ class HomePage(Page):
                 "\n".join(f"{o.period.label()}未召开{o.what}（{o.source}）" for o in overdue)
             )
         self.overdue.setVisible(bool(lines))
+        missing = board.not_entered()
+        if missing and board.started_on is not None:
+            self.not_entered.setText(
+                f"本支部自 {board.started_on:%Y年%m月%d日} 起在本软件中记录；此前的 {len(missing)} 次会议"
+                "显示为“未录入”，不算逾期。如有纸质记录，可以补录。"
+            )
+        self.not_entered.setVisible(bool(missing) and board.started_on is not None)
         self.makeups.set_items(board.open_makeups)
         self._right.setStretch(0, 1 if board.open_makeups else 0)  # an empty list takes no room
         self._right.setStretch(3, 0 if board.open_makeups else 1)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QDate, QStandardPaths, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -58,6 +60,20 @@ class FilePage(QWizardPage):
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(self.browse)
+        self.came = QDateEdit(QDate.currentDate())
+        self.came.setCalendarPopup(True)
+        self.came.setDisplayFormat("yyyy-MM-dd")
+        self.came.setMaximumDate(QDate.currentDate())
+        came_row = QHBoxLayout()
+        came_row.addWidget(QLabel("新党员进入本支部的日期："))
+        came_row.addWidget(self.came)
+        came_row.addStretch(1)
+        came_hint = QLabel(
+            "表中没有“进入本支部日期”列时，新导入的党员从这一天起列入本支部名册，之前的会议不会把他们算作应到。"
+            "请选名册所反映的日期（如开始使用本软件的日期），不要选入党日期。"
+        )
+        came_hint.setWordWrap(True)
+        set_role(came_hint, "hint")
         self.error = message_label("error", self)
         self.busy = _busy_bar()
         self.busy_label = QLabel("正在读取和检查，请稍候…（关闭窗口可取消）")
@@ -72,6 +88,8 @@ class FilePage(QWizardPage):
         layout.addLayout(row)
         layout.addWidget(self.error)
         layout.addWidget(hint)
+        layout.addLayout(came_row)
+        layout.addWidget(came_hint)
         layout.addStretch(1)
         layout.addWidget(self.busy_label)
         layout.addWidget(self.busy)
@@ -102,13 +120,14 @@ class FilePage(QWizardPage):
     def validatePage(self) -> bool:
         wizard = self._wizard()
         path = Path(self.path.text().strip())
-        if wizard.plan is not None and wizard.plan.path == path:
+        came = self.came.date().toPython()
+        if wizard.plan is not None and wizard.plan.path == path and wizard.plan.in_branch_from == came:
             return True
-        wizard.start_plan(path)
+        wizard.start_plan(path, came)
         return False  # the wizard moves on when the plan arrives
 
     def set_busy(self, busy: bool) -> None:
-        for widget in (self.path, self.browse):
+        for widget in (self.path, self.browse, self.came):
             widget.setEnabled(not busy)
         self.busy.setVisible(busy)
         self.busy_label.setVisible(busy)
@@ -143,6 +162,7 @@ class PreviewPage(QWizardPage):
         self.row_details.setWordWrap(True)
         self.row_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.skip_invalid = QCheckBox("跳过有错误的行，导入其余")
+        self.confirm_renames = QCheckBox("以上各行确属改名（身份证号相同、姓名不同），按表中姓名更新")
         self.explain = message_label("warning", self)
         self.busy = _busy_bar()
         layout = QVBoxLayout(self)
@@ -152,6 +172,7 @@ class PreviewPage(QWizardPage):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.row_details)
         layout.addWidget(self.skip_invalid)
+        layout.addWidget(self.confirm_renames)
         layout.addWidget(self.explain)
         layout.addWidget(self.busy)
         self.only_problems.toggled.connect(self._only_problems)
@@ -159,6 +180,7 @@ class PreviewPage(QWizardPage):
             lambda current, _prev: self._show_row(current.row())
         )
         self.skip_invalid.toggled.connect(self._explain)
+        self.confirm_renames.toggled.connect(self._explain)
 
     def _wizard(self) -> RosterImportWizard:
         wizard = self.wizard()
@@ -194,7 +216,12 @@ class PreviewPage(QWizardPage):
         self.summary.setText(
             f"<b>{plan.path.name}</b>：工作表“{plan.sheet}”，表头在第 {plan.header_row} 行。{plan.summary()}。"
         )
-        lines = []
+        lines = list(plan.warnings)
+        lines += plan.renames()
+        if plan.count(Action.NEW) and "in_branch_from" not in plan.columns and plan.in_branch_from:
+            lines.append(
+                f"新党员记为 {plan.in_branch_from:%Y-%m-%d} 进入本支部（表中没有“进入本支部日期”列）"
+            )
         if plan.ignored_headers:
             lines.append("未识别的列（已忽略）：" + "、".join(plan.ignored_headers))
         if plan.new_groups:
@@ -211,6 +238,8 @@ class PreviewPage(QWizardPage):
         self.only_problems.setEnabled(any(r.problems for r in plan.rows))
         self.skip_invalid.setChecked(False)
         self.skip_invalid.setEnabled(invalid > 0)
+        self.confirm_renames.setChecked(False)
+        self.confirm_renames.setVisible(bool(plan.renames()))
         self._explain()
 
     def _explain(self) -> None:
@@ -225,6 +254,12 @@ class PreviewPage(QWizardPage):
                 "或勾选“跳过有错误的行，导入其余”。",
                 "error",
             )
+        elif plan.renames() and not self.confirm_renames.isChecked():
+            show_message(
+                self.explain,
+                "有的行身份证号与已有党员相同，姓名却不同（见上方）。请核对：确属改名请勾选确认，否则请改正表格。",
+                "error",
+            )
         elif invalid:
             show_message(self.explain, f"将跳过 {invalid} 行有错误的行，其余各行照常导入。", "warning")
         elif plan.count(Action.NEW) + plan.count(Action.UPDATE) == 0:
@@ -237,13 +272,15 @@ class PreviewPage(QWizardPage):
         plan = self._wizard().plan
         if plan is None or self._wizard().busy:
             return False
+        if plan.renames() and not self.confirm_renames.isChecked():
+            return False
         return plan.clean or self.skip_invalid.isChecked()
 
     def validatePage(self) -> bool:
         wizard = self._wizard()
         if wizard.import_result is not None:
             return True
-        wizard.start_apply(self.skip_invalid.isChecked())
+        wizard.start_apply(self.skip_invalid.isChecked(), self.confirm_renames.isChecked())
         return False
 
     def set_busy(self, busy: bool) -> None:
@@ -320,22 +357,25 @@ class RosterImportWizard(QWizard):
         self.file_page.set_busy(busy and self.currentPage() is self.file_page)
         self.preview_page.set_busy(busy and self.currentPage() is self.preview_page)
 
-    def start_plan(self, path: Path) -> None:
+    def start_plan(self, path: Path, came: dt.date | None = None) -> None:
         ws = self.session.ws
         self.plan = None
-        self._run(lambda: roster_import.plan_roster_import(ws, path), self._planned)
+        self._run(lambda: roster_import.plan_roster_import(ws, path, in_branch_from=came), self._planned)
 
     def _planned(self, plan: ImportPlan) -> None:
         self.plan = plan
         self._set_busy(False)
         self.next()
 
-    def start_apply(self, skip_invalid: bool) -> None:
+    def start_apply(self, skip_invalid: bool, confirm_renames: bool = False) -> None:
         ws, plan = self.session.ws, self.plan
         assert plan is not None
         self._applying = True
         self._run(
-            lambda: roster_import.apply_roster_import(ws, plan, skip_invalid=skip_invalid), self._applied
+            lambda: roster_import.apply_roster_import(
+                ws, plan, skip_invalid=skip_invalid, confirm_renames=confirm_renames
+            ),
+            self._applied,
         )
 
     def _applied(self, result: ImportResult) -> None:

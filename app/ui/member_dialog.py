@@ -20,7 +20,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.id_number import IdNumberError, normalise_id_number, parse_id_number
-from app.domain.members import CATEGORY_LABELS, FIELD_LABELS, STATUS_LABELS, MemberDraft, Post, Status
+from app.domain.members import (
+    CATEGORY_LABELS,
+    FIELD_LABELS,
+    STATUS_LABELS,
+    MemberDraft,
+    Post,
+    Status,
+    parse_posts,
+    posts_text,
+)
 from app.domain.partial_date import DateFormatError, PartialDate, parse_partial_date
 from app.domain.problems import Problem, Severity
 from app.services import roster
@@ -42,6 +51,7 @@ ETHNICITIES = _ETHNICITY_TEXT.split()
 EDUCATION = ("研究生", "大学本科", "大学专科", "中专", "高中", "初中及以下")
 DATE_KEYS = ("birth_date", "work_start", "joined_on", "full_on")
 DATE_HINT = "如 1985.03、1985年3月；不详可空着"
+FULL_ON_HINT = "不详可空着（按入党满预备期起有表决权）"
 _KEY_BY_LABEL = {label: key for key, label in FIELD_LABELS.items()}
 
 
@@ -93,6 +103,10 @@ class MemberDialog(QDialog):
         self.full_on = QLineEdit()
         self.category = _combo(["未填", *CATEGORY_LABELS.values()], editable=False)
         self.post = _combo(["无", *(p.value for p in Post)], editable=False)
+        self.other_posts = QLineEdit()
+        self.other_posts.setPlaceholderText("同时担任的职务，如：委员；没有可空着")
+        self.in_branch_from = QLineEdit()
+        self.in_branch_from.setPlaceholderText("如 2026.03.01；本支部发展的党员填入党日期")
         self.group = _combo(self._groups, editable=True, placeholder="不属于党小组可空着")
         self.team = _combo(list(teams or []), editable=True, placeholder="可空着")
         self.phone = QLineEdit()
@@ -118,7 +132,10 @@ class MemberDialog(QDialog):
                 "job",
             ],
         )
-        party = self._group_box("党籍信息", ["status", "joined_on", "full_on", "category", "post"])
+        party = self._group_box(
+            "党籍信息",
+            ["status", "joined_on", "full_on", "in_branch_from", "category", "post", "other_posts"],
+        )
         organisation = self._group_box(
             "组织与联系", ["group", "team", "phone", "is_mobile", "mobile_to", "note"]
         )
@@ -204,6 +221,8 @@ class MemberDialog(QDialog):
             list(CATEGORY_LABELS).index(draft.category) + 1 if draft.category else 0
         )
         self.post.setCurrentIndex(list(Post).index(draft.post) + 1 if draft.post else 0)
+        self.other_posts.setText(posts_text(draft.other_posts))
+        self.in_branch_from.setText(f"{draft.in_branch_from:%Y.%m.%d}" if draft.in_branch_from else "")
         self.group.setCurrentText(draft.group)
         self.team.setCurrentText(draft.team)
         self.phone.setText(draft.phone)
@@ -220,7 +239,7 @@ class MemberDialog(QDialog):
     def _status_changed(self) -> None:
         probationary = self.status.currentIndex() == 1
         self.full_on.setEnabled(not probationary)
-        self.full_on.setPlaceholderText("预备党员不填" if probationary else DATE_HINT)
+        self.full_on.setPlaceholderText("预备党员不填" if probationary else FULL_ON_HINT)
 
     def _mobile_changed(self) -> None:
         self.mobile_to.setEnabled(self.is_mobile.isChecked())
@@ -266,6 +285,24 @@ class MemberDialog(QDialog):
             except DateFormatError as exc:
                 unreadable[key] = str(exc)
                 dates[key] = None
+        in_branch_from = None
+        came_text = self.in_branch_from.text().strip()
+        try:
+            came = parse_partial_date(came_text)
+        except DateFormatError as exc:
+            unreadable["in_branch_from"] = str(exc)
+        else:
+            if came is not None and not came.is_full:
+                unreadable["in_branch_from"] = f"请写到日，如 {came.earliest():%Y.%m.%d}"
+            elif came is not None:
+                in_branch_from = came.earliest()
+            elif self._uuid is None:
+                unreadable["in_branch_from"] = "新增党员须填写进入本支部的日期（本支部发展的党员填入党日期）"
+        other_posts: tuple[Post, ...] = ()
+        try:
+            other_posts = parse_posts(self.other_posts.text())
+        except ValueError as exc:
+            unreadable["other_posts"] = str(exc)
         probationary = self.status.currentIndex() == 1
         category = self.category.currentIndex()
         post = self.post.currentIndex()
@@ -280,6 +317,7 @@ class MemberDialog(QDialog):
             work_start=dates["work_start"],
             job=self.job.text().strip(),
             post=list(Post)[post - 1] if post > 0 else None,
+            other_posts=other_posts,
             category=list(CATEGORY_LABELS)[category - 1] if category > 0 else None,
             phone=self.phone.text().strip(),
             group=self.group.currentText().strip(),
@@ -290,6 +328,7 @@ class MemberDialog(QDialog):
             status=Status.PROBATIONARY if probationary else Status.FULL,
             joined_on=dates["joined_on"],
             full_on=None if probationary else dates["full_on"],
+            in_branch_from=in_branch_from,
         )
         return draft, unreadable
 

@@ -11,11 +11,12 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from app.domain.members import EVENT_LABELS, EventKind
+from app.domain.membership import EVENT_LABELS, EventKind
 from app.domain.partial_date import DateFormatError, PartialDate, parse_partial_date
 from app.services import roster
 from app.services.errors import UserError
@@ -29,8 +30,12 @@ EVENT_CHOICES = (
     EventKind.RESTORED,
     EventKind.LEFT,
     EventKind.DIED,
+    EventKind.FULL,
     EventKind.EXTENDED,
+    EventKind.DISQUALIFIED,
     EventKind.TRANSFER_IN,
+    EventKind.LOST_CONTACT,
+    EventKind.CONTACT_RESTORED,
 )
 EVENT_HINTS = {
     EventKind.TRANSFER_OUT: "组织关系转到其他党组织。转出后不再列入本支部名册，历史记录保留。",
@@ -38,8 +43,12 @@ EVENT_HINTS = {
     EventKind.RESTORED: "经批准恢复党籍，重新列入本支部名册。",
     EventKind.LEFT: "退党、除名或开除党籍。记录后不再列入名册，历史记录保留。",
     EventKind.DIED: "记录去世日期。记录后不再列入名册，历史记录保留。",
-    EventKind.EXTENDED: "预备期延长（不超过一年），仍为预备党员。",
+    EventKind.EXTENDED: "支部大会决定延长预备期（6至12个月，只能延长一次），仍为预备党员。",
     EventKind.TRANSFER_IN: "从其他党组织转入本支部。",
+    EventKind.FULL: "预备期满，经支部大会讨论、上级党委批准转为正式党员。",
+    EventKind.DISQUALIFIED: "取消预备党员资格。记录后不再列入名册，历史记录保留。",
+    EventKind.LOST_CONTACT: "与党组织失去联系。仍列入名册，以便跟进；联系上后记录“恢复联系”。",
+    EventKind.CONTACT_RESTORED: "失去联系的党员重新与党组织取得联系。",
 }
 
 
@@ -68,9 +77,15 @@ class MembershipEventDialog(QDialog):
         set_role(self.hint, "hint")
         form.addRow("", self.hint)
         self.on = QLineEdit(PartialDate.of(dt.date.today()).display())
-        self.on.setPlaceholderText("如 2024.05.20；不知道具体日期可写“不详”")
+        self.on.setPlaceholderText("如 2024.05.20")
         self.on_box = FieldBox(self.on)
         form.addRow("变动日期：", self.on_box)
+        self.months = QSpinBox()
+        self.months.setRange(1, 24)
+        self.months.setValue(6)
+        self.months.setSuffix(" 个月")
+        self.months_label = QLabel("延长时间：")
+        form.addRow(self.months_label, self.months)
         self.note = QLineEdit()
         self.note.setPlaceholderText("如：转往某某公司党委，介绍信编号…")
         form.addRow("说明：", self.note)
@@ -90,7 +105,10 @@ class MembershipEventDialog(QDialog):
         self.resize(520, 0)
 
     def _kind_changed(self) -> None:
-        self.hint.setText(EVENT_HINTS[self.selected_kind()])
+        kind = self.selected_kind()
+        self.hint.setText(EVENT_HINTS[kind])
+        self.months.setVisible(kind is EventKind.EXTENDED)
+        self.months_label.setVisible(kind is EventKind.EXTENDED)
 
     def selected_kind(self) -> EventKind:
         return EventKind(self.kind.currentData())
@@ -98,17 +116,26 @@ class MembershipEventDialog(QDialog):
     def save(self) -> None:
         text = self.on.text().strip()
         if not text:
-            self.on_box.set_problems(["请填写变动日期；不知道具体日期请写“不详”"], [])
+            self.on_box.set_problems(["请填写变动日期"], [])
             return
         try:
             on = parse_partial_date(text)
         except DateFormatError as exc:
             self.on_box.set_problems([str(exc)], [])
             return
+        if on is None:
+            self.on_box.set_problems(["请填写变动日期（至少写到年月）"], [])
+            return
         self.on_box.clear()
         try:
+            kind = self.selected_kind()
             roster.record_event(
-                self.session.ws, self.member.uuid, self.selected_kind(), on, self.note.text().strip()
+                self.session.ws,
+                self.member.uuid,
+                kind,
+                on,
+                self.note.text().strip(),
+                months=self.months.value() if kind is EventKind.EXTENDED else None,
             )
         except UserError as exc:
             show_message(self.general, str(exc))

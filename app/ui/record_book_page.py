@@ -74,6 +74,11 @@ class RecordBookPage(Page):
         self.delete_button = action_button("删除", "只用于删除误录或重复的记录")
         self.correct_button = action_button("更正…", "已上报或归档期间的记录：写明原因后更正，原记录保留")
         self.makeup_button = action_button("补学…", "为选中会议的缺席人员记录补学")
+        self.roll_button = action_button(
+            "按名册更新应到名单…",
+            "名册在这次会议之后有变：按会议当天现在的名册重新确定应到人员（记入修改记录）",
+        )
+        self.roll_button.hide()
         self.count_label = QLabel()
         actions = QHBoxLayout()
         for button in (
@@ -82,6 +87,7 @@ class RecordBookPage(Page):
             self.delete_button,
             self.correct_button,
             self.makeup_button,
+            self.roll_button,
         ):
             actions.addWidget(button)
         actions.addStretch(1)
@@ -171,6 +177,7 @@ class RecordBookPage(Page):
         self.delete_button.clicked.connect(self.delete_entry)
         self.correct_button.clicked.connect(self.correct_entry)
         self.makeup_button.clicked.connect(self.record_makeup)
+        self.roll_button.clicked.connect(self.take_in_roster)
         self.table.doubleClicked.connect(lambda _index: self.edit_entry())
         self.table.open_requested.connect(self.edit_entry)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -279,6 +286,7 @@ class RecordBookPage(Page):
         self.delete_button.setEnabled(view is not None and not view.locked)
         self.correct_button.setEnabled(view is not None and view.locked)
         self.makeup_button.setEnabled(view is not None and bool(self.open_absentees(view)))
+        self.roll_button.setVisible(view is not None and view.drift is not None and not view.locked)
         self.detail.setHtml(entry_html(view, self._names) if view is not None else NO_SELECTION)
 
     @staticmethod
@@ -348,6 +356,28 @@ class RecordBookPage(Page):
             parent=self,
         )
         return self._open_dialog(dialog, "已记录补学")
+
+    def take_in_roster(self) -> None:
+        """The notice's offer: take the roll again from the roster, as a journaled change."""
+        view = self.selected_view()
+        if view is None or view.drift is None or view.locked:
+            return
+        label = f"{view.draft.date:%Y-%m-%d} {view.type_label}"
+        if not confirm(
+            self,
+            "按名册更新应到名单",
+            f"“{label}”保存之后名册有变：{view.drift.describe()}。\n\n"
+            "按现在的名册重新确定这次会议的应到人员吗？出席人数和表决结果会随之重新计算，此修改记入修改记录。",
+            yes="更新应到名单",
+        ):
+            return
+        try:
+            records.take_in_roster(self.session.ws, view.uuid)
+        except UserError as exc:
+            show_error(self, str(exc))
+            return
+        self.status_message.emit(f"已按名册更新“{label}”的应到名单")
+        self.session.notify_changed()
 
     def delete_entry(self) -> None:
         view = self.selected_view()

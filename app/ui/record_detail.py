@@ -20,7 +20,7 @@ from app.domain.entries import (
 from app.domain.entry_codec import entry_changes
 from app.domain.periods import chinese_date
 from app.services.records import FIELD_NAMES, CorrectionView, RecordView
-from app.ui.record_model import GREEN, GREY, RED
+from app.ui.record_model import AMBER, GREEN, GREY, RED
 
 SHORT = 24  # characters of a long text shown in a before → after summary
 
@@ -150,6 +150,15 @@ def entry_html(view: RecordView, names: Names) -> str:
         parts.append(
             f'<p style="color:{GREY}">所在期间已上报或归档：记录只读，如需改动请用“更正…”并写明原因。</p>'
         )
+    if view.drift is not None:
+        keep = (
+            "所在期间已锁定，应到名单保持保存时的样子。"
+            if view.locked
+            else "应到名单仍是保存时的样子；如需按现在的名册更新，请点“按名册更新应到名单…”。"
+        )
+        parts.append(f'<p style="color:{AMBER}">名册有变（{_e(view.drift.describe())}）。{keep}</p>')
+    if view.facts.rule_note:
+        parts.append(f'<p style="color:{GREY}">{_e(view.facts.rule_note)}</p>')
     if view.corrections:
         parts.append(f'<p style="color:{RED}"><b>更正记录（共 {len(view.corrections)} 次）</b></p>')
         parts += [correction_html(c, names) for c in view.corrections]

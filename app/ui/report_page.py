@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -15,11 +16,13 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from app.domain.compliance import SEVERITY_LABELS, SEVERITY_ORDER
 from app.domain.periods import Period, PeriodKind, chinese_date, last_finished, recent_periods
 from app.services import package_export, signing_keys
 from app.services.errors import UserError
@@ -55,6 +58,22 @@ def _overlaps(code: str, period: Period) -> bool:
         return Period.parse(code).overlaps(period)
     except ValueError:
         return False
+
+
+FINDING_COLOURS = {"violation": "#c62828", "warning": "#9a5b00", "not_entered": "#777777"}
+
+
+def findings_html(findings: list[dict[str, object]]) -> str:
+    """The findings the package carries, violations first; 未录入 apart, in grey."""
+    order = {s.value: i for i, s in enumerate(SEVERITY_ORDER)}
+    lines = []
+    for f in sorted(findings, key=lambda f: order.get(str(f.get("severity")), 9)):
+        severity = str(f.get("severity"))
+        label = SEVERITY_LABELS.get(severity, severity)  # type: ignore[call-overload]
+        colour = FINDING_COLOURS.get(severity, "#000000")
+        text = html.escape(f"{f.get('subject', '')}：{f.get('message', '')}")
+        lines.append(f'<span style="color:{colour}">[{label}]</span> {text}')
+    return "<br>".join(lines)
 
 
 def _count_tile(caption: str, unit: str, tip: str) -> tuple[QFrame, QLabel]:
@@ -138,8 +157,18 @@ class ReportPage(Page):
         self.lock_warning = QLabel()
         self.lock_warning.setWordWrap(True)
         set_role(self.lock_warning, "warning")
+        self.findings = QLabel()
+        self.findings.setWordWrap(True)
+        self.findings.setTextFormat(Qt.TextFormat.RichText)
+        self.findings.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.findings_area = QScrollArea()
+        self.findings_area.setWidgetResizable(True)
+        self.findings_area.setWidget(self.findings)
+        self.findings_area.setMaximumHeight(self.fontMetrics().height() * 7)
+        self.findings_area.hide()
         preview_layout = QVBoxLayout(self.preview_box)
         preview_layout.addLayout(tiles)
+        preview_layout.addWidget(self.findings_area)
         preview_layout.addWidget(self.period_state)
         preview_layout.addWidget(self.lock_warning)
 
@@ -249,10 +278,13 @@ class ReportPage(Page):
         ended = period.end < today
         ws = self.session.ws
         problem = ""
+        findings: list[dict[str, object]] = []
         try:
-            self.counts = package_export.preview_counts(ws, period, today)
+            self.counts, findings = package_export.preview_package(ws, period, today)
         except UserError as exc:
             self.counts, problem = {}, str(exc)
+        self.findings.setText(findings_html(findings))
+        self.findings_area.setVisible(bool(findings))
         for key, label in self.count_labels.items():
             label.setText(str(self.counts[key]) if key in self.counts else "—")
         earlier = self._exported(period)

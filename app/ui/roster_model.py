@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QCollator, QLocale, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from app.domain.members import CATEGORY_LABELS, STATUS_LABELS, MemberDraft, Status
+from app.domain.members import CATEGORY_LABELS, STATUS_LABELS, MemberDraft, Status, posts_text
 from app.domain.partial_date import PartialDate
 from app.services.roster import MemberView
 from app.ui.table_layout import keep_rows_through_relayout
@@ -30,6 +30,14 @@ def _date_text(value: PartialDate | None) -> str:
 
 def _status_text(view: MemberView) -> str:
     return STATUS_LABELS[view.standing.status] if view.standing.status else FORMER_LABEL
+
+
+def _full_on_text(view: MemberView) -> str:
+    """转正日期不详 says so, with the day the vote is counted from."""
+    if view.full_on_known:
+        return _date_text(view.draft.full_on)
+    presumed = view.presumed_full_on
+    return f"不详（按{presumed:%Y.%m}计）" if presumed else "不详"
 
 
 def _mobile_text(draft: MemberDraft) -> str:
@@ -55,9 +63,12 @@ COLUMNS: tuple[RosterColumn, ...] = (
     RosterColumn("学历", 4.5, lambda v: v.draft.education),
     RosterColumn("人员类别", 5, _status_text),
     RosterColumn("党员类别", 5, lambda v: CATEGORY_LABELS[v.draft.category] if v.draft.category else ""),
-    RosterColumn("党内职务", 5, lambda v: v.draft.post.value if v.draft.post else ""),
+    RosterColumn("党内职务", 5, lambda v: posts_text(v.draft.posts)),
     RosterColumn("入党日期", 5.5, lambda v: _date_text(v.draft.joined_on), lambda d: d.joined_on),
-    RosterColumn("转正日期", 5.5, lambda v: _date_text(v.draft.full_on), lambda d: d.full_on),
+    RosterColumn("转正日期", 5.5, _full_on_text, lambda d: d.full_on),
+    RosterColumn(
+        "进入本支部", 5.5, lambda v: f"{v.draft.in_branch_from:%Y.%m.%d}" if v.draft.in_branch_from else ""
+    ),
     RosterColumn("党小组", 6, lambda v: v.draft.group),
     RosterColumn("班组", 4, lambda v: v.draft.team),
     RosterColumn("联系电话", 7, lambda v: v.draft.phone),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
+    QDateEdit,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -25,7 +27,7 @@ from app.domain.branch import BRANCH_CLASS_LABELS, BranchClass
 from app.services import workspaces
 from app.services.errors import UserError
 from app.storage.workspace import Workspace
-from app.ui.form_fields import FieldBox, set_role
+from app.ui.form_fields import FieldBox, set_role, to_qdate
 
 FILE_FILTER = "支部记录本工作区 (*.branchbook)"
 _UNSAFE_IN_FILE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
@@ -191,6 +193,12 @@ class BranchPage(_CreatePage):
             self.org_class.addItem(label, int(value))
         self.committee = QLineEdit()
         self.committee.setPlaceholderText("如：某某公司党委")
+        today = dt.date.today()
+        self.started_on = QDateEdit(to_qdate(today))
+        self.started_on.setCalendarPopup(True)
+        self.started_on.setDisplayFormat("yyyy年M月d日")
+        self.started_on.setMaximumDate(to_qdate(today))
+        self.started_on.setToolTip("此日之前的会议和党费没有在本软件中记录，检查时显示为“未录入”，不算违规")
         self.path = _PathField(save=True)
         self.name_box, self.code_box = FieldBox(self.name), FieldBox(self.code)
         self.path_box = FieldBox(self.path)
@@ -198,6 +206,7 @@ class BranchPage(_CreatePage):
         self.form.addRow("支部代码：", self.code_box)
         self.form.addRow("支部类别：", self.org_class)
         self.form.addRow("上级党委：", self.committee)
+        self.form.addRow("开始使用日期：", self.started_on)
         self.form.addRow("保存位置：", self.path_box)
         self.name.textChanged.connect(lambda text: self.path.suggest(default_path(text, "支部记录本")))
 
@@ -215,6 +224,7 @@ class BranchPage(_CreatePage):
             code=self.code.text(),
             org_class=BranchClass(value) if value else None,
             higher_committee=self.committee.text(),
+            started_on=self.started_on.date().toPython(),
         )
 
 

@@ -131,7 +131,13 @@ def test_export_round_trip_and_journal_verify(ws: Path, tmp_path: Path) -> None:
     assert run("roster", "import", str(tmp_path / "r.xlsx"), workspace=ws).returncode == 0
     assert run("roster", "export", str(tmp_path / "out.xlsx"), workspace=ws).returncode == 0
     again = run("roster", "import", str(tmp_path / "out.xlsx"), "--json", workspace=ws)
-    assert json.loads(again.stdout)["counts"] == {"new": 0, "update": 0, "unchanged": 3, "invalid": 0}
+    assert json.loads(again.stdout)["counts"] == {
+        "new": 0,
+        "update": 0,
+        "rename": 0,
+        "unchanged": 3,
+        "invalid": 0,
+    }
     verified = run("journal", "verify", "--json", workspace=ws)
     assert verified.returncode == 0 and json.loads(verified.stdout)["ok"] is True
 

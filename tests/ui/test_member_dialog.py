@@ -60,6 +60,7 @@ def test_add_member_with_rare_character(qtbot: QtBot, page: RosterPage, branch_s
     assert dialog.birth_date.text() == "1990.05"  # typed by the user: kept, it agrees with the ID
     _type(qtbot, dialog, "joined_on", "2015年7月")
     _type(qtbot, dialog, "full_on", "2016.07")
+    _type(qtbot, dialog, "in_branch_from", "2015.07.01")
     _type(qtbot, dialog, "group", "第一党小组")
     assert "将新建党小组" in dialog.field_message("group")
     dialog.post.setCurrentIndex(dialog.post.findText(Post.SECRETARY.value))
@@ -121,6 +122,7 @@ def test_save_shows_every_error(qtbot: QtBot, page: RosterPage) -> None:
     dialog.save_button.click()
     assert dialog.field_message("name") == "不能为空"
     assert "不能为空" in dialog.field_message("id_number")
+    assert "进入本支部的日期" in dialog.field_message("in_branch_from")
     assert dialog.result() != MemberDialog.DialogCode.Accepted
 
 
@@ -130,6 +132,7 @@ def test_warning_needs_confirmation(qtbot: QtBot, page: RosterPage, branch_sessi
     _type(qtbot, dialog, "id_number", person_id("19800101", "女"))
     _type(qtbot, dialog, "joined_on", "2010.03")
     _type(qtbot, dialog, "full_on", "2012.03")  # two years: allowed, but worth a look
+    _type(qtbot, dialog, "in_branch_from", "2010.03.01")
     assert dialog.field_message("full_on").startswith("提醒：")
 
     answer = answer_modal(qtbot, click_button("返回修改"))
@@ -152,6 +155,7 @@ def test_probationary_member_has_no_full_date(
     dialog.status.setCurrentIndex(1)
     assert not dialog.full_on.isEnabled()
     _type(qtbot, dialog, "joined_on", "2026.01")
+    _type(qtbot, dialog, "in_branch_from", "2026.01.15")
     dialog.save_button.click()
     (member,) = roster.load_roster(branch_session.ws)
     assert member.draft.status is Status.PROBATIONARY and member.draft.full_on is None
