@@ -622,7 +622,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.services.crash_log import write_crash_log
 
         where = write_crash_log("cli " + " ".join(argv if argv is not None else sys.argv[1:]))
-        print(f"发生意外错误，数据未被改动。详细信息已记录在 {where}", file=sys.stderr)
+        # Every write is one transaction: either all of it is in the workspace or none. Which one, the
+        # command cannot know here, so it does not claim either (`journal verify` shows the state).
+        print(
+            f"发生意外错误。详细信息已记录在 {where}。每次写入要么全部完成、要么没有写入，"
+            "可运行 branchbook journal verify 检查数据",
+            file=sys.stderr,
+        )
         return EXIT_INVALID
 
 

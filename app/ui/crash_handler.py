@@ -17,7 +17,7 @@ from app.ui.messages import show_error
 log = logging.getLogger(__name__)
 
 UNEXPECTED_TEXT = (
-    "发生意外错误，数据未被改动。\n\n"
+    "发生意外错误。每次保存要么全部写入、要么没有写入，已保存的记录不受影响。\n\n"
     "您可以继续使用；如果反复出现，请把下面的记录文件交给技术支持人员：\n{where}"
 )
 _showing = False  # an error while the dialog is up must not open a second one

@@ -118,7 +118,7 @@ def test_unexpected_error_is_logged_and_explained(
         raise ValueError("boom")
     except ValueError as exc:
         sys.excepthook(type(exc), exc, exc.__traceback__)
-    assert "发生意外错误，数据未被改动" in box.text
+    assert "发生意外错误。" in box.text and "已保存的记录不受影响" in box.text
     assert str(folder / "errors.log") in box.text
     log = (folder / "errors.log").read_text(encoding="utf-8")
     assert "ValueError: boom" in log and "Traceback" in log
