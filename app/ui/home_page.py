@@ -230,7 +230,7 @@ class HomePage(Page):
         missing = board.not_entered()
         if missing and board.started_on is not None:
             self.not_entered.setText(
-                f"本支部自 {board.started_on:%Y年%m月%d日} 起在本软件中记录；此前的 {len(missing)} 次会议"
+                f"本支部自{chinese_date(board.started_on)}起在本软件中记录；此前的 {len(missing)} 次会议"
                 "显示为“未录入”，不算逾期。如有纸质记录，可以补录。"
             )
         self.not_entered.setVisible(bool(missing) and board.started_on is not None)

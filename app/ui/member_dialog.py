@@ -130,15 +130,15 @@ class MemberDialog(QDialog):
                 "native_place",
                 "work_start",
                 "job",
+                "category",
+                "note",
             ],
         )
         party = self._group_box(
             "党籍信息",
-            ["status", "joined_on", "full_on", "in_branch_from", "category", "post", "other_posts"],
+            ["status", "joined_on", "full_on", "in_branch_from", "post", "other_posts"],
         )
-        organisation = self._group_box(
-            "组织与联系", ["group", "team", "phone", "is_mobile", "mobile_to", "note"]
-        )
+        organisation = self._group_box("组织与联系", ["group", "team", "phone", "is_mobile", "mobile_to"])
         self.general = message_label("error", self)
 
         buttons = QDialogButtonBox()

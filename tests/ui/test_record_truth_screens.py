@@ -129,7 +129,7 @@ def test_home_page_says_what_was_not_entered(
     qtbot.waitUntil(lambda: home.dashboard is not None, timeout=10_000)
     assert home.not_entered.isVisible() and "未录入" in home.not_entered.text()
     assert "不算逾期" in home.not_entered.text()
-    assert "2026年07月01日" in home.not_entered.text()
+    assert "2026年7月1日" in home.not_entered.text()
     assert home.dashboard is not None and all(
         o.period.end >= dt.date(2026, 7, 1) for o in home.dashboard.overdue()
     )
