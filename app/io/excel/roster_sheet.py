@@ -11,6 +11,7 @@ openpyxl touches it, and openpyxl parses the XML through defusedxml.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
 import re
@@ -543,6 +544,14 @@ def write_roster_sheet(
     wb.add_named_style(
         NamedStyle(name=text_style, border=border, number_format="@", alignment=Alignment(vertical="center"))
     )
+    # Resolve each named style once; copying its style array per cell is what openpyxl does inside, minus the
+    # name lookup that made 5,000 rows slow.
+    styles = {}
+    for name in (body_style, text_style):
+        probe = ws.cell(row=4, column=1)
+        probe.style = name
+        styles[name] = copy.copy(probe._style)
+    column_styles = [styles[text_style if spec.field in TEXT_FIELDS else body_style] for spec in ROSTER_COLUMNS]
     for offset, record in enumerate(rows):
         excel_row = 4 + offset
         for col, spec in enumerate(ROSTER_COLUMNS, start=1):
@@ -552,7 +561,7 @@ def write_roster_sheet(
                 cell.value = value
                 if isinstance(value, str):
                     cell.data_type = "s"  # never a formula or an error code
-            cell.style = text_style if spec.field in TEXT_FIELDS else body_style
+            cell._style = copy.copy(column_styles[col - 1])
     ws.print_title_rows = "3:3"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
