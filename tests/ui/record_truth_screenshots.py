@@ -15,28 +15,30 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QWidget  # noqa: E402
+from PySide6.QtWidgets import QWidget
 
-from app.domain.entries import EntryDraft, EntryType  # noqa: E402
-from app.domain.members import MemberDraft  # noqa: E402
-from app.domain.partial_date import PartialDate  # noqa: E402
-from app.services import branch_profile, demo, records, roster, workspaces  # noqa: E402
-from app.ui.dues_dialogs import OpeningDialog  # noqa: E402
-from app.ui.import_wizard import RosterImportWizard  # noqa: E402
-from app.ui.main_window import MainWindow  # noqa: E402
-from app.ui.member_dialog import MemberDialog  # noqa: E402
-from app.ui.membership_event_dialog import MembershipEventDialog  # noqa: E402
-from app.ui.qt_app import create_application  # noqa: E402
-from app.ui.record_book_page import RecordBookPage  # noqa: E402
-from app.ui.session import Session  # noqa: E402
-from app.ui.workspace_wizard import WorkspaceWizard  # noqa: E402
-from tests.fixtures.people import make_id  # noqa: E402
-from tests.ui.screenshots import sample_sheet, save, settle  # noqa: E402
+from app.domain.entries import EntryDraft, EntryType
+from app.domain.members import MemberDraft
+from app.domain.partial_date import PartialDate
+from app.services import branch_profile, demo, records, roster, workspaces
+from app.ui.dues_dialogs import OpeningDialog
+from app.ui.import_wizard import RosterImportWizard
+from app.ui.main_window import MainWindow
+from app.ui.member_dialog import MemberDialog
+from app.ui.membership_event_dialog import MembershipEventDialog
+from app.ui.qt_app import create_application
+from app.ui.record_book_page import RecordBookPage
+from app.ui.session import Session
+from app.ui.workspace_wizard import WorkspaceWizard
+from tests.fixtures.people import make_id
+from tests.ui.screenshots import sample_sheet, save, settle
 
 
 def fit(widget: QWidget, width: int, height: int) -> None:
     hint = widget.sizeHint()
-    widget.resize(min(max(widget.width(), hint.width()), width), min(max(widget.height(), hint.height()), height))
+    widget.resize(
+        min(max(widget.width(), hint.width()), width), min(max(widget.height(), hint.height()), height)
+    )
 
 
 def main(out: Path, width: int, height: int) -> None:

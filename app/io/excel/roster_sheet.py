@@ -551,7 +551,9 @@ def write_roster_sheet(
         probe = ws.cell(row=4, column=1)
         probe.style = name
         styles[name] = copy.copy(probe._style)
-    column_styles = [styles[text_style if spec.field in TEXT_FIELDS else body_style] for spec in ROSTER_COLUMNS]
+    column_styles = [
+        styles[text_style if spec.field in TEXT_FIELDS else body_style] for spec in ROSTER_COLUMNS
+    ]
     for offset, record in enumerate(rows):
         excel_row = 4 + offset
         for col, spec in enumerate(ROSTER_COLUMNS, start=1):
