@@ -12,10 +12,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine
-
 from app.domain.retention import backups_to_keep
 from app.storage.journal import GENESIS, verify
+from app.storage.sqlite_files import connect_readonly, readonly_engine
 from app.storage.workspace import Workspace, integrity_problems, sqlite_copy
 
 _NAME = re.compile(r"^auto-(\d{8}-\d{6})-([0-9a-f]{12})\.sqlite$")
@@ -88,7 +87,7 @@ def check_backup(backup: Path) -> None:
     problems = integrity_problems(backup)
     if problems:
         raise RestoreRefused(f"备份文件“{backup.name}”已损坏（{problems[0]}），不能用于恢复。")
-    engine = create_engine(f"sqlite:///file:{backup}?mode=ro&uri=true")
+    engine = readonly_engine(backup)
     try:
         with engine.connect() as conn:
             tables = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -112,7 +111,7 @@ def restore(ws: Workspace, backup: Path, now: dt.datetime | None = None) -> Path
     safety = backup_dir(ws) / f"before-restore-{stamp}.sqlite"
     sqlite_copy(ws.path, safety)
     ws.engine.dispose()
-    src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    src = connect_readonly(backup)
     dst = sqlite3.connect(ws.path)
     try:
         src.backup(dst)  # page-by-page inside SQLite's own locking: never a half-copied file

@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, insert, select
 from app.storage.journal import JournaledWriter
 from app.storage.lock import WorkspaceLock
 from app.storage.models import WorkspaceMeta
+from app.storage.sqlite_files import connect_readonly, engine_url
 
 DB_DIR = Path(__file__).resolve().parent.parent.parent / "db"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -59,7 +60,7 @@ def schema_head() -> str:
 
 
 def _make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}")
+    engine = create_engine(engine_url(path))
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -83,7 +84,7 @@ def _make_engine(path: Path) -> Engine:
 def sqlite_copy(source: Path, target: Path) -> None:
     """A consistent copy of a live SQLite file, WAL included, by SQLite's backup API."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = connect_readonly(source)
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)
@@ -93,7 +94,7 @@ def sqlite_copy(source: Path, target: Path) -> None:
 
 
 def integrity_problems(path: Path) -> list[str]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = connect_readonly(path)
     try:
         rows = conn.execute("PRAGMA integrity_check").fetchall()
     except sqlite3.DatabaseError as exc:
