@@ -92,7 +92,14 @@ def answer_modal(
             widget.setProperty("answered", True)
             answer.titles.append(widget.windowTitle())
             answer.seen.append(widget.text() if isinstance(widget, QMessageBox) else widget.windowTitle())
-            act(widget)
+            try:
+                act(widget)
+            except BaseException:
+                # A failed answer must not leave the dialog up: its exec() would never return and the test
+                # would hang past its timeout (the alarm cannot interrupt Qt's loop). Close it, then fail.
+                timer.stop()
+                widget.close()
+                raise
             if len(answer.seen) >= times:
                 timer.stop()
 
