@@ -283,13 +283,9 @@ def update_entry(
         _refuse_if_locked(writer.conn, dt.date.fromisoformat(row["date"]))
         _refuse_if_locked(writer.conn, draft.date)
         _validate(writer.conn, draft, today or dt.date.today())
-        kept = draft_from_row(_row_tuple(writer.conn, uuid))
+        kept = draft_from_row(repo.entry_row(writer.conn, uuid))
         draft = with_fixed_roll(writer.conn, replace(draft, expected=None), kept)
         return writer.update("entry", uuid, entry_columns(draft)) is not None
-
-
-def _row_tuple(conn: Connection, uuid: str) -> Any:
-    return next(r for r in repo.entry_rows(conn) if r.uuid == uuid)
 
 
 def take_in_roster(ws: Workspace, uuid: str, actor: str = "书记") -> bool:
@@ -298,7 +294,7 @@ def take_in_roster(ws: Workspace, uuid: str, actor: str = "书记") -> bool:
     with ws.write(actor) as writer:
         if writer.current("entry", uuid) is None:
             raise UserError("找不到这条记录，可能已被删除")
-        kept = draft_from_row(_row_tuple(writer.conn, uuid))
+        kept = draft_from_row(repo.entry_row(writer.conn, uuid))
         _refuse_if_locked(writer.conn, kept.date)
         draft = fixed_roll(kept, RosterSource.load(writer.conn).on(kept.date))
         absent = {m.uuid for m in draft.expected or ()}

@@ -57,6 +57,10 @@ def events_by_member(conn: Connection, member_uuid: str | None = None) -> dict[s
     return grouped
 
 
+def entry_row(conn: Connection, uuid: str) -> Row[Any] | None:
+    return conn.execute(select(Entry.__table__).where(Entry.uuid == uuid)).first()
+
+
 def entry_rows(conn: Connection) -> list[Row[Any]]:
     return list(conn.execute(select(Entry.__table__).order_by(Entry.date, Entry.start, Entry.uuid)))
 
